@@ -1,0 +1,5 @@
+"""`python -m opsgov`."""
+
+from opsgov.cli import main
+
+main()

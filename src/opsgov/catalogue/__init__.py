@@ -1,0 +1,44 @@
+"""The catalogue of finding codes, one table per pipeline stage.
+
+Codes are stable: a retired code is never reused. Prefixes: D1xx definitions, W2xx workbook
+structure, V3xx cell values, K4xx computation, S5xx scoring, P6xx playbooks.
+"""
+
+from __future__ import annotations
+
+from opsgov.catalogue.definitions import DEFINITION_CODES
+from opsgov.catalogue.values import VALUE_CODES
+from opsgov.catalogue.workbook import WORKBOOK_CODES
+from opsgov.issues import CodeSpec
+
+
+def _build(*tables: tuple[CodeSpec, ...]) -> dict[str, CodeSpec]:
+    out: dict[str, CodeSpec] = {}
+    for table in tables:
+        for entry in table:
+            if entry.code in out:
+                raise RuntimeError(f"duplicate finding code {entry.code}")
+            out[entry.code] = entry
+    return out
+
+
+CATALOGUE: dict[str, CodeSpec] = _build(DEFINITION_CODES, WORKBOOK_CODES, VALUE_CODES)
+
+
+def catalogue_markdown() -> str:
+    """The catalogue as the Markdown page `docs/issue-codes.md`."""
+    lines = [
+        "# Finding codes",
+        "",
+        "Every finding opsgov reports carries one of these codes. Codes are stable: a retired",
+        "code is never reused. This page is generated:",
+        "`python -m opsgov.catalogue > docs/issue-codes.md`.",
+        "",
+        "| code | severity | title | what it flags and how to fix it |",
+        "|---|---|---|---|",
+    ]
+    for code in sorted(CATALOGUE):
+        entry = CATALOGUE[code]
+        description = entry.description.replace("|", "\\|")
+        lines.append(f"| {code} | {entry.severity.value} | {entry.title} | {description} |")
+    return "\n".join(lines) + "\n"

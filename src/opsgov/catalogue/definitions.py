@@ -1,0 +1,243 @@
+"""D1xx: problems in definition files (frameworks, registries, workspaces, profiles, playbooks)."""
+
+from __future__ import annotations
+
+from opsgov.issues import CodeSpec, Severity
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+def _c(code: str, title: str, severity: Severity, description: str) -> CodeSpec:
+    return CodeSpec(code=code, title=title, severity=severity, description=description)
+
+
+DEFINITION_CODES: tuple[CodeSpec, ...] = (
+    # Reading the YAML
+    _c(
+        "D100",
+        "YAML syntax error",
+        E,
+        "The file is not valid YAML (an unclosed quote or bracket, a bad indent, a truncated "
+        "file). Fix the line shown; the message says what the parser expected.",
+    ),
+    _c(
+        "D101",
+        "duplicate key",
+        E,
+        "The same key appears twice in one mapping. Most YAML readers silently keep the last "
+        "value, so one of the two is lost without a word. Remove or rename one of them.",
+    ),
+    _c(
+        "D102",
+        "anchor or alias",
+        E,
+        "Anchors (`&name`) and aliases (`*name`) are refused: nested aliases can expand without "
+        "bound (the 'billion laughs' attack). Write the values out in full.",
+    ),
+    _c(
+        "D103",
+        "file too large",
+        E,
+        "Definition files are capped in size so that a wrong or hostile file cannot exhaust "
+        "memory. Split the file, or check that the right file was named.",
+    ),
+    _c(
+        "D104",
+        "not UTF-8 text",
+        E,
+        "Definition files must be UTF-8 text. The file holds bytes that are not UTF-8, binary "
+        "data or control characters. Re-save it as UTF-8.",
+    ),
+    _c(
+        "D105",
+        "tab indentation",
+        E,
+        "YAML does not allow tabs for indentation. Replace the tabs with spaces.",
+    ),
+    _c("D106", "empty file", E, "The file holds no YAML document. Add the definition."),
+    _c(
+        "D107",
+        "not a definition",
+        E,
+        "The document must be a mapping with a `kind` key naming a definition kind (framework, "
+        "registry, workspace, ...). Add or correct `kind`.",
+    ),
+    _c(
+        "D108",
+        "unsupported tag",
+        E,
+        "Explicit YAML tags such as `!!python/object` are refused: definitions are plain data.",
+    ),
+    _c(
+        "D109",
+        "nesting too deep",
+        E,
+        "The document nests lists or mappings deeper than any definition needs.",
+    ),
+    # Schema
+    _c(
+        "D110",
+        "unknown key",
+        E,
+        "The key is not part of this definition kind. It is usually a typo: the hint names the "
+        "closest known key. `opsgov schema KIND` lists every key.",
+    ),
+    _c(
+        "D111", "missing key", E, "A required key is missing. Add it; `opsgov schema` describes it."
+    ),
+    _c(
+        "D112",
+        "invalid value",
+        E,
+        "The value does not have the type or form this key takes. YAML 1.1 surprises are "
+        "caught here: opsgov reads `NO`, `on`, `0123` and `1:30` as text, so a key that wants "
+        "a boolean or a number says so instead of silently taking a different value.",
+    ),
+    _c(
+        "D113",
+        "duplicate id",
+        E,
+        "Two entries of one list share an id (two measures, KPIs, categories or sites with the "
+        "same id). Ids must be unique within their list.",
+    ),
+    # Formulas and KPIs
+    _c(
+        "D120",
+        "formula syntax error",
+        E,
+        "The formula cannot be parsed. Formulas use + - * /, parentheses, comparisons, numbers, "
+        "measure and KPI ids, and a short list of functions.",
+    ),
+    _c(
+        "D121",
+        "unknown name in formula",
+        E,
+        "The formula names something that is neither a measure nor a KPI of the framework. "
+        "The hint suggests the closest known name.",
+    ),
+    _c(
+        "D122",
+        "unknown function",
+        E,
+        "The formula calls a function that does not exist or passes it the wrong number of "
+        "arguments. The message lists the functions available.",
+    ),
+    _c(
+        "D123",
+        "cycle between KPIs",
+        E,
+        "KPIs refer to each other in a loop, so none of them can be computed. Break the loop by "
+        "writing one of the formulas over measures.",
+    ),
+    _c(
+        "D124",
+        "unit does not fit the formula",
+        E,
+        "The KPI's declared unit does not match what its formula computes: a percent KPI must be "
+        "a ratio of like quantities, a duration KPI must compute time, a currency KPI money; "
+        "adding or comparing unlike quantities is refused too.",
+    ),
+    _c(
+        "D125",
+        "unknown category",
+        E,
+        "The KPI's category is not declared in the framework's categories.",
+    ),
+    _c(
+        "D126",
+        "category weights do not sum to 100",
+        E,
+        "Category weights are percentages of the composite score and must sum to 100.",
+    ),
+    _c(
+        "D127",
+        "thresholds out of order",
+        E,
+        "The RAG thresholds do not fit the KPI's direction: for higher-is-better the green "
+        "threshold must be at or above amber, for lower-is-better at or below, and for a target "
+        "band the green band must sit inside the amber band.",
+    ),
+    _c(
+        "D128",
+        "target on the wrong side",
+        W,
+        "The target would not be rated green by the KPI's own thresholds.",
+    ),
+    _c(
+        "D129",
+        "unknown measure",
+        E,
+        "A KPI's minimum sample, or a check, names a measure that is not declared.",
+    ),
+    _c(
+        "D130",
+        "category without KPIs",
+        W,
+        "A weighted category has no KPI, so its weight can never be earned.",
+    ),
+    _c(
+        "D131",
+        "check is not a condition",
+        E,
+        "A framework check must be a comparison (such as `qa_correct <= qa_audited`), so that "
+        "each row either passes or fails.",
+    ),
+    _c(
+        "D132",
+        "KPI cannot be scored",
+        E,
+        "A KPI with a category and a weight above 0 needs thresholds (or a band) to be rated "
+        "and scored. Add them, or set its weight to 0 to show it unscored.",
+    ),
+    _c(
+        "D133",
+        "percent written as 0-100",
+        W,
+        "Percent KPIs compute fractions (0.95 is 95 %), so a target or threshold above 1 can "
+        "never be met or is meant as 0-100. Write it as a fraction.",
+    ),
+    # Cross references
+    _c(
+        "D140",
+        "override for an unknown scope",
+        E,
+        "An override names a region, vendor or site that the registry does not have, so it "
+        "would silently never apply.",
+    ),
+    _c("D141", "override for an unknown KPI", E, "An override names a KPI the framework lacks."),
+    _c("D142", "unknown region", E, "A site names a region the registry does not declare."),
+    _c("D143", "unknown vendor", E, "A site names a vendor the registry does not declare."),
+    _c(
+        "D144",
+        "unknown currency",
+        E,
+        "The currency is not an ISO 4217 code (three capital letters such as USD, EUR, PHP).",
+    ),
+    _c(
+        "D145",
+        "unknown country",
+        E,
+        "The country is not an ISO 3166-1 alpha-2 code (two capital letters such as PH, IE).",
+    ),
+    _c(
+        "D146",
+        "unknown time zone",
+        E,
+        "The time zone is not an IANA name such as `Europe/Dublin` or `Asia/Manila`.",
+    ),
+    _c(
+        "D147",
+        "status dates inconsistent",
+        E,
+        "A site's status and dates disagree: a live site needs a go-live date, a closed site a "
+        "close date after its go-live date.",
+    ),
+    _c("D148", "missing file", E, "The workspace names a file or folder that does not exist."),
+    _c(
+        "D149",
+        "kind in the wrong place",
+        E,
+        "The workspace points at a file of another definition kind (a registry where a framework "
+        "belongs, for example).",
+    ),
+)

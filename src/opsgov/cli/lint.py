@@ -1,0 +1,69 @@
+"""`opsgov lint`: check definition files, for people and for CI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from opsgov.cli.common import (
+    FailOn,
+    FailOnOption,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    QuietOption,
+    emit_findings,
+    report_errors,
+)
+from opsgov.errors import WorkspaceError
+from opsgov.lint.run import lint_paths, lint_workspace
+from opsgov.workspace import SETTINGS_FILE, find_workspace
+
+EPILOG = """Examples:
+
+  opsgov lint                                   (the workspace in this folder)
+
+  opsgov lint frameworks/ registry.yaml --format github
+
+  opsgov lint --format junit --output lint.xml --fail-on warning
+"""
+
+
+@report_errors
+def lint(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Definition files or folders. Default: the current workspace.", show_default=False
+        ),
+    ] = None,
+    fmt: FormatOption = OutputFormat.text,
+    fail_on: FailOnOption = FailOn.error,
+    quiet: QuietOption = False,
+    output: OutputOption = None,
+    workspace: Annotated[
+        Path | None,
+        typer.Option(
+            "--workspace", "-w", help="Workspace folder (default: search upward from here)."
+        ),
+    ] = None,
+) -> None:
+    """Check frameworks, registries and settings: every problem, with file, line and column."""
+    if paths:
+        report = lint_paths(paths)
+    else:
+        root = workspace or find_workspace(Path.cwd())
+        if root is None or not (root / SETTINGS_FILE).is_file():
+            raise WorkspaceError(
+                f"no {SETTINGS_FILE} here or in any folder above; name files to lint, or run "
+                "`opsgov init DIR` to create a workspace"
+            )
+        report = lint_workspace(root)
+    emit_findings(report, fmt, fail_on, quiet=quiet, output=output)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("lint", epilog=EPILOG)(lint)

@@ -1,0 +1,1 @@
+"""`opsgov lint`: every problem in a set of definition files, at once, with positions."""

@@ -1,0 +1,176 @@
+"""Lint a set of files, folders or a workspace: load every definition, then cross-check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from opsgov.definitions import Loaded, load_definition
+from opsgov.issues import Issue, Location, make_issue
+from opsgov.lint.common import did_you_mean
+from opsgov.lint.formulas import check_formulas
+from opsgov.lint.framework import check_overrides, check_structure, check_targets
+from opsgov.lint.registry import check_registry
+from opsgov.models.common import Definition
+from opsgov.models.framework import Framework
+from opsgov.models.registry import Registry
+from opsgov.models.workspace import Workspace
+from opsgov.reference import is_currency
+from opsgov.report import FindingsReport
+from opsgov.resources import builtin_frameworks
+from opsgov.workspace import BUILTIN_PREFIX, SETTINGS_FILE, display_path, resolve_ref
+
+YAML_SUFFIXES = {".yaml", ".yml"}
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files named, plus every YAML file under folders named (hidden folders skipped)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.suffix in YAML_SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            out.append(path)
+    return list(dict.fromkeys(p.resolve() for p in out))
+
+
+@dataclass
+class _Session:
+    loaded: dict[Path, Loaded[Definition]] = field(default_factory=dict)
+    display: dict[Path, str] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    pairs: dict[Path, Path] = field(default_factory=dict)  # framework -> registry
+
+    def load(
+        self, path: Path, display: str | None = None, expect: str | None = None
+    ) -> Loaded[Definition]:
+        if path not in self.loaded:
+            name = display or display_path(path)
+            self.display[path] = name
+            if not path.exists():
+                loaded: Loaded[Definition] = Loaded(
+                    name,
+                    None,
+                    None,
+                    [make_issue("D148", "the file does not exist", location=Location(file=name))],
+                )
+            else:
+                loaded = load_definition(path, name, expect)
+            self.loaded[path] = loaded
+            self.issues.extend(loaded.issues)
+        return self.loaded[path]
+
+
+def _workspace_refs(session: _Session, path: Path, loaded: Loaded[Definition]) -> None:
+    settings = loaded.definition
+    assert isinstance(settings, Workspace)
+    assert loaded.doc is not None
+    doc, root = loaded.doc, path.parent
+    refs: dict[str, Path] = {}
+    for key, kind in (("framework", "framework"), ("registry", "registry")):
+        ref: str = getattr(settings, key)
+        target = resolve_ref(root, ref)
+        if target is None:
+            name = ref.removeprefix(BUILTIN_PREFIX)
+            session.issues.append(
+                make_issue(
+                    "D148",
+                    f"there is no built-in framework `{name}`",
+                    location=doc.locate((key,)),
+                    field=key,
+                    hint=did_you_mean(name, builtin_frameworks())
+                    or "Built-in frameworks: "
+                    + ", ".join(f"builtin:{n}" for n in builtin_frameworks()),
+                )
+            )
+            continue
+        if not target.is_file():
+            session.issues.append(
+                make_issue(
+                    "D148",
+                    f"{key} file `{ref}` does not exist",
+                    location=doc.locate((key,)),
+                    field=key,
+                )
+            )
+            continue
+        refs[key] = target
+        session.load(target, ref if ref.startswith(BUILTIN_PREFIX) else None, expect=kind)
+    if "framework" in refs and "registry" in refs:
+        session.pairs[refs["framework"]] = refs["registry"]
+    framework = session.loaded[refs["framework"]].definition if "framework" in refs else None
+    registry = session.loaded[refs["registry"]].definition if "registry" in refs else None
+    if isinstance(framework, Framework):
+        session.issues.extend(
+            check_overrides(
+                doc,
+                settings.overrides,
+                framework,
+                registry if isinstance(registry, Registry) else None,
+            )
+        )
+    if settings.fx_rates is not None and not (root / settings.fx_rates).exists():
+        session.issues.append(
+            make_issue(
+                "D148",
+                f"FX rates file `{settings.fx_rates}` does not exist",
+                location=doc.locate(("fx_rates",)),
+                field="fx_rates",
+            )
+        )
+    if not is_currency(settings.reporting_currency):
+        session.issues.append(
+            make_issue(
+                "D144",
+                f"`{settings.reporting_currency}` is not an ISO 4217 currency code",
+                location=doc.locate(("reporting_currency",)),
+                field="reporting_currency",
+                hint="Use the three-letter code, such as USD or EUR.",
+            )
+        )
+
+
+def lint_paths(paths: Sequence[Path]) -> FindingsReport:
+    """Lint files and folders; a folder holding `opsgov.yaml` is linted as a workspace."""
+    session = _Session()
+    for path in expand(paths):
+        session.load(path)
+    for path, loaded in list(session.loaded.items()):
+        if isinstance(loaded.definition, Workspace):
+            _workspace_refs(session, path, loaded)
+    registries = [p for p, ld in session.loaded.items() if isinstance(ld.definition, Registry)]
+    for path, loaded in session.loaded.items():
+        definition, doc = loaded.definition, loaded.doc
+        if doc is None or definition is None:
+            continue
+        if isinstance(definition, Framework):
+            reg_path = session.pairs.get(path) or (registries[0] if len(registries) == 1 else None)
+            reg = session.loaded[reg_path].definition if reg_path else None
+            session.issues.extend(check_structure(doc, definition))
+            session.issues.extend(check_formulas(doc, definition))
+            session.issues.extend(check_targets(doc, definition))
+            session.issues.extend(
+                check_overrides(
+                    doc,
+                    definition.overrides,
+                    definition,
+                    reg if isinstance(reg, Registry) else None,
+                )
+            )
+        elif isinstance(definition, Registry):
+            session.issues.extend(check_registry(doc, definition))
+    return FindingsReport.build(
+        "lint", [session.display[p] for p in session.loaded], session.issues
+    )
+
+
+def lint_workspace(root: Path) -> FindingsReport:
+    """Lint a workspace: its settings, the files they name and every YAML file in it."""
+    return lint_paths([root / SETTINGS_FILE, root])

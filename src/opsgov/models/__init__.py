@@ -1,0 +1,1 @@
+"""Definition and result models: pydantic only, no I/O."""

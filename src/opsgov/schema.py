@@ -1,0 +1,22 @@
+"""JSON Schema of every definition kind, for editors and for `opsgov schema`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from opsgov.definitions import KINDS
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def kind_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema of one definition kind (KeyError for an unknown kind)."""
+    model = KINDS[kind]
+    schema = model.model_json_schema(mode="validation")
+    return {"$schema": SCHEMA_DIALECT, "$id": f"opsgov:{kind}", **schema}
+
+
+def schema_text(kind: str) -> str:
+    """The schema as the JSON text shipped in `schemas/KIND.schema.json`."""
+    return json.dumps(kind_schema(kind), indent=2, ensure_ascii=False, sort_keys=False) + "\n"

@@ -1,0 +1,44 @@
+"""Documentation kept true: help text, the finding-code page, the README."""
+
+from __future__ import annotations
+
+import pytest
+
+from opsgov.catalogue import CATALOGUE, catalogue_markdown
+from opsgov.cli import app
+from opsgov.errors import ExitCode
+from tests.conftest import REPO, invoke
+
+COMMANDS = sorted(c.name or "" for c in app.registered_commands)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_a_summary_and_an_example(command: str) -> None:
+    text = invoke([command, "--help"]).stdout
+    assert "Usage: opsgov" in text
+    assert "Example" in text
+    assert f"opsgov {command}" in text.split("Example", 1)[1]
+
+
+def test_top_level_help_and_version() -> None:
+    assert "Example" in invoke(["--help"]).stdout
+    assert invoke(["--version"]).stdout.startswith("opsgov ")
+
+
+def test_issue_code_page_is_current() -> None:
+    page = (REPO / "docs" / "issue-codes.md").read_text("utf-8")
+    assert page == catalogue_markdown(), "run: python -m opsgov.catalogue > docs/issue-codes.md"
+
+
+def test_codes_have_stage_prefixes() -> None:
+    for code in CATALOGUE:
+        assert code[0] in "DWVKSP" and code[1:].isdigit() and len(code) == 4
+
+
+def test_readme_names_every_command_and_exit_code() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    for command in COMMANDS:
+        assert f"opsgov {command}" in readme
+    for code in ExitCode:
+        assert f"| {int(code)} |" in readme
+    assert "bash scripts/test.sh" in readme and "bash scripts/sample.sh" in readme
