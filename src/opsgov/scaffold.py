@@ -21,10 +21,14 @@ def _files(name: str, framework: str, today: dt.date) -> dict[str, str]:
         )
     source = builtin_dir("templates") / "workspace"
     values = {"name": name, "period": f"{today:%Y-%m}"}
+
+    def filled(name: str) -> str:
+        return Template((source / name).read_text("utf-8")).safe_substitute(values)
+
     files = {
-        "opsgov.yaml": Template((source / "opsgov.yaml").read_text("utf-8")).safe_substitute(values),
-        "registry.yaml": (source / "registry.yaml").read_text("utf-8"),
-        "fx_rates.csv": Template((source / "fx_rates.csv").read_text("utf-8")).safe_substitute(values),
+        "opsgov.yaml": filled("opsgov.yaml"),
+        "registry.yaml": filled("registry.yaml"),
+        "fx_rates.csv": filled("fx_rates.csv"),
         "framework.yaml": frameworks[framework]
         .read_text("utf-8")
         .replace("$schema=../schemas/", "$schema=schemas/", 1),

@@ -123,7 +123,7 @@ class YamlDocument:
         """The value at `path`, or None where the path does not exist."""
         node: Any = self.data
         for part in path:
-            if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
+            if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):  # noqa: SIM114 - two branches keep mypy's narrowing
                 node = node[part]
             elif isinstance(part, str) and isinstance(node, dict) and part in node:
                 node = node[part]

@@ -12,68 +12,155 @@ def _c(code: str, title: str, severity: Severity, description: str) -> CodeSpec:
 
 
 VALUE_CODES: tuple[CodeSpec, ...] = (
-    _c("V300", "required column missing", E,
-       "A column the framework requires is not in the file. The message names the closest "
-       "header found: often the vendor renamed it, and the profile needs the new name."),
-    _c("V301", "unmapped column", W,
-       "A column is not mapped to any measure, so its values are not used. Map it in the "
-       "profile, or list it under `ignore`."),
-    _c("V302", "text where a number belongs", E,
-       "The cell holds text (or a date, or true/false) where the column needs a number. "
-       "Numbers stored as text with thousands separators, decimal commas, % signs and "
-       "currency symbols are read; anything else is reported here."),
-    _c("V303", "Excel error value", E,
-       "The cell holds an Excel error (#DIV/0!, #N/A, #VALUE!, #REF!, #NAME?, #NUM!, #NULL!). "
-       "The formula behind it needs fixing in the vendor's workbook."),
-    _c("V304", "below the minimum", E,
-       "The value is below the lowest valid value for the measure (negative counts or "
-       "durations, for example)."),
-    _c("V305", "above the maximum", E, "The value is above the highest valid value for the measure."),
-    _c("V306", "percentage out of range", E,
-       "A percentage is above 100 % (or below 0). In a 0-1 column, a value such as 95 usually "
-       "means the vendor wrote 0-100: fix the profile's unit or the file."),
-    _c("V307", "date outside the period", E,
-       "The row's date is not in the month being validated: a row from another month, or a "
-       "day and month swapped."),
-    _c("V308", "category value with no mapping", E,
-       "A category value (queue, content category) has no mapping to the framework's values. "
-       "Add it to the profile's `values` for the column."),
-    _c("V309", "duplicate row", E,
-       "Two rows have the same key (site, date, queue), so the month would count them twice."),
-    _c("V310", "cross-field check failed", E,
-       "A rule declared in the framework's `checks` fails for the row, such as audits passed "
-       "above audits sampled."),
-    _c("V311", "formula with no stored result", E,
-       "The cell holds a formula but no calculated value: the file was saved by a program that "
-       "does not calculate. opsgov never reads such a cell as 0. Open and save the file in a "
-       "spreadsheet program, or send values."),
+    _c(
+        "V300",
+        "required column missing",
+        E,
+        "A column the framework requires is not in the file. The message names the closest "
+        "header found: often the vendor renamed it, and the profile needs the new name.",
+    ),
+    _c(
+        "V301",
+        "unmapped column",
+        W,
+        "A column is not mapped to any measure, so its values are not used. Map it in the "
+        "profile, or list it under `ignore`.",
+    ),
+    _c(
+        "V302",
+        "text where a number belongs",
+        E,
+        "The cell holds text (or a date, or true/false) where the column needs a number. "
+        "Numbers stored as text with thousands separators, decimal commas, % signs and "
+        "currency symbols are read; anything else is reported here.",
+    ),
+    _c(
+        "V303",
+        "Excel error value",
+        E,
+        "The cell holds an Excel error (#DIV/0!, #N/A, #VALUE!, #REF!, #NAME?, #NUM!, #NULL!). "
+        "The formula behind it needs fixing in the vendor's workbook.",
+    ),
+    _c(
+        "V304",
+        "below the minimum",
+        E,
+        "The value is below the lowest valid value for the measure (negative counts or "
+        "durations, for example).",
+    ),
+    _c(
+        "V305",
+        "above the maximum",
+        E,
+        "The value is above the highest valid value for the measure.",
+    ),
+    _c(
+        "V306",
+        "percentage out of range",
+        E,
+        "A percentage is above 100 % (or below 0). In a 0-1 column, a value such as 95 usually "
+        "means the vendor wrote 0-100: fix the profile's unit or the file.",
+    ),
+    _c(
+        "V307",
+        "date outside the period",
+        E,
+        "The row's date is not in the month being validated: a row from another month, or a "
+        "day and month swapped.",
+    ),
+    _c(
+        "V308",
+        "category value with no mapping",
+        E,
+        "A category value (queue, content category) has no mapping to the framework's values. "
+        "Add it to the profile's `values` for the column.",
+    ),
+    _c(
+        "V309",
+        "duplicate row",
+        E,
+        "Two rows have the same key (site, date, queue), so the month would count them twice.",
+    ),
+    _c(
+        "V310",
+        "cross-field check failed",
+        E,
+        "A rule declared in the framework's `checks` fails for the row, such as audits passed "
+        "above audits sampled.",
+    ),
+    _c(
+        "V311",
+        "formula with no stored result",
+        E,
+        "The cell holds a formula but no calculated value: the file was saved by a program that "
+        "does not calculate. opsgov never reads such a cell as 0. Open and save the file in a "
+        "spreadsheet program, or send values.",
+    ),
     _c("V312", "no data", E, "The sheet is empty, or has a header but no data rows."),
-    _c("V313", "hidden sheet", I,
-       "The workbook has a hidden or very hidden sheet. It is noted so that nobody is surprised "
-       "by data they cannot see in the vendor's file."),
-    _c("V314", "submission missing", E,
-       "A live site in the registry has sent no file for the period."),
+    _c(
+        "V313",
+        "hidden sheet",
+        I,
+        "The workbook has a hidden or very hidden sheet. It is noted so that nobody is surprised "
+        "by data they cannot see in the vendor's file.",
+    ),
+    _c(
+        "V314",
+        "submission missing",
+        E,
+        "A live site in the registry has sent no file for the period.",
+    ),
     _c("V315", "not a date", E, "The date cell cannot be read as a date in the declared format."),
-    _c("V316", "count is not a whole number", E,
-       "A count measure holds a fractional value."),
-    _c("V317", "required value missing", E,
-       "A required measure's cell is blank on a data row."),
-    _c("V318", "unknown site", E,
-       "The site named by the file name or the site column is not in the registry."),
-    _c("V319", "optional column missing", I,
-       "A column the profile maps to an optional measure is not in the file."),
-    _c("V320", "duplicate column", W,
-       "Two columns map to the same measure; only the first is read."),
-    _c("V321", "no header row", E,
-       "No row near the top of the sheet names enough of the profile's column headers. The "
-       "layout changed, or the wrong sheet or profile is used. Set `header.row` if needed."),
-    _c("V322", "file not matched", W,
-       "A file in the month's folder matches no intake profile, so it is not read."),
-    _c("V323", "measure not supplied", E,
-       "No file of the site's month supplies a required measure."),
-    _c("V324", "site not live", W,
-       "The registry says the site is launching or closed in this period, yet it sent data."),
-    _c("V325", "no sheet found", E,
-       "No sheet of the workbook matches the profile's sheet name or pattern, or has a header "
-       "the profile recognises."),
+    _c("V316", "count is not a whole number", E, "A count measure holds a fractional value."),
+    _c("V317", "required value missing", E, "A required measure's cell is blank on a data row."),
+    _c(
+        "V318",
+        "unknown site",
+        E,
+        "The site named by the file name or the site column is not in the registry.",
+    ),
+    _c(
+        "V319",
+        "optional column missing",
+        I,
+        "A column the profile maps to an optional measure is not in the file.",
+    ),
+    _c(
+        "V320",
+        "duplicate column",
+        W,
+        "Two columns map to the same measure; only the first is read.",
+    ),
+    _c(
+        "V321",
+        "no header row",
+        E,
+        "No row near the top of the sheet names enough of the profile's column headers. The "
+        "layout changed, or the wrong sheet or profile is used. Set `header.row` if needed.",
+    ),
+    _c(
+        "V322",
+        "file not matched",
+        W,
+        "A file in the month's folder matches no intake profile, so it is not read.",
+    ),
+    _c(
+        "V323",
+        "measure not supplied",
+        E,
+        "No file of the site's month supplies a required measure.",
+    ),
+    _c(
+        "V324",
+        "site not live",
+        W,
+        "The registry says the site is launching or closed in this period, yet it sent data.",
+    ),
+    _c(
+        "V325",
+        "no sheet found",
+        E,
+        "No sheet of the workbook matches the profile's sheet name or pattern, or has a header "
+        "the profile recognises.",
+    ),
 )

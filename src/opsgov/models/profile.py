@@ -195,7 +195,7 @@ class Profile(Definition):
     sheet: SheetChoice = Field(default_factory=SheetChoice, description="Which sheet.")
     header: HeaderSpec = Field(default_factory=HeaderSpec, description="Where the header is.")
     grain: Grain = Field(default="day", description="What one row covers: day, week or month.")
-    site: SiteSpec = Field(default_factory=SiteSpec, description="Where each row's site comes from.")
+    site: SiteSpec = Field(default_factory=SiteSpec, description="Where each row's site is.")
     date: DateSpec = Field(default_factory=DateSpec, description="Where the date of each row is.")
     queue: str | None = Field(default=None, description="Header of the queue column, if any.")
     currency: str | None = Field(
