@@ -23,18 +23,24 @@ class FindingsReport(BaseModel):
 
     @classmethod
     def build(
-        cls,
-        command: str,
-        files: list[str],
-        issues: list[Issue],
-        omitted: dict[str, int] | None = None,
+        cls, command: str, files: list[str], issues: list[Issue], max_per_file: int | None = None
     ) -> FindingsReport:
-        """A report with the findings sorted and the files de-duplicated in order."""
+        """A report with the findings sorted, at most `max_per_file` kept for each file."""
+        ordered = sorted_issues(issues)
+        omitted: dict[str, int] = {}
+        if max_per_file is not None:
+            kept: list[Issue] = []
+            counts: dict[str, int] = {}
+            for issue in ordered:
+                file = issue.location.file if issue.location else ""
+                counts[file] = counts.get(file, 0) + 1
+                if counts[file] <= max_per_file:
+                    kept.append(issue)
+                else:
+                    omitted[file] = omitted.get(file, 0) + 1
+            ordered = kept
         return cls(
-            command=command,
-            files=list(dict.fromkeys(files)),
-            issues=sorted_issues(issues),
-            omitted=omitted or {},
+            command=command, files=list(dict.fromkeys(files)), issues=ordered, omitted=omitted
         )
 
     def count(self, severity: Severity) -> int:

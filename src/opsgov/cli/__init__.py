@@ -9,8 +9,10 @@ import typer
 
 from opsgov import __version__
 from opsgov.cli import init as init_cmd
+from opsgov.cli import inspect as inspect_cmd
 from opsgov.cli import lint as lint_cmd
 from opsgov.cli import schema as schema_cmd
+from opsgov.cli import validate as validate_cmd
 from opsgov.cli.common import State
 from opsgov.errors import ExitCode
 
@@ -50,6 +52,8 @@ def _root(
 lint_cmd.register(app)
 schema_cmd.register(app)
 init_cmd.register(app)
+validate_cmd.register(app)
+inspect_cmd.register(app)
 
 
 def main() -> None:

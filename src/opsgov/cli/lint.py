@@ -17,9 +17,8 @@ from opsgov.cli.common import (
     emit_findings,
     report_errors,
 )
-from opsgov.errors import WorkspaceError
+from opsgov.cli.workspace import WorkspaceOption, workspace_root
 from opsgov.lint.run import lint_paths, lint_workspace
-from opsgov.workspace import SETTINGS_FILE, find_workspace
 
 EPILOG = """Examples:
 
@@ -43,24 +42,10 @@ def lint(
     fail_on: FailOnOption = FailOn.error,
     quiet: QuietOption = False,
     output: OutputOption = None,
-    workspace: Annotated[
-        Path | None,
-        typer.Option(
-            "--workspace", "-w", help="Workspace folder (default: search upward from here)."
-        ),
-    ] = None,
+    workspace: WorkspaceOption = None,
 ) -> None:
     """Check frameworks, registries and settings: every problem, with file, line and column."""
-    if paths:
-        report = lint_paths(paths)
-    else:
-        root = workspace or find_workspace(Path.cwd())
-        if root is None or not (root / SETTINGS_FILE).is_file():
-            raise WorkspaceError(
-                f"no {SETTINGS_FILE} here or in any folder above; name files to lint, or run "
-                "`opsgov init DIR` to create a workspace"
-            )
-        report = lint_workspace(root)
+    report = lint_paths(paths) if paths else lint_workspace(workspace_root(workspace))
     emit_findings(report, fmt, fail_on, quiet=quiet, output=output)
 
 

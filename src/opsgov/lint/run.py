@@ -11,9 +11,11 @@ from opsgov.issues import Issue, Location, make_issue
 from opsgov.lint.common import did_you_mean
 from opsgov.lint.formulas import check_formulas
 from opsgov.lint.framework import check_overrides, check_structure, check_targets
+from opsgov.lint.profile import check_profile
 from opsgov.lint.registry import check_registry
 from opsgov.models.common import Definition
 from opsgov.models.framework import Framework
+from opsgov.models.profile import Profile
 from opsgov.models.registry import Registry
 from opsgov.models.workspace import Workspace
 from opsgov.reference import is_currency
@@ -166,6 +168,14 @@ def lint_paths(paths: Sequence[Path]) -> FindingsReport:
             )
         elif isinstance(definition, Registry):
             session.issues.extend(check_registry(doc, definition))
+        elif isinstance(definition, Profile):
+            frameworks = [
+                ld.definition
+                for ld in session.loaded.values()
+                if isinstance(ld.definition, Framework)
+            ]
+            if len(frameworks) == 1:
+                session.issues.extend(check_profile(doc, definition, frameworks[0]))
     return FindingsReport.build(
         "lint", [session.display[p] for p in session.loaded], session.issues
     )

@@ -198,6 +198,11 @@ class Profile(Definition):
     site: SiteSpec = Field(default_factory=SiteSpec, description="Where each row's site is.")
     date: DateSpec = Field(default_factory=DateSpec, description="Where the date of each row is.")
     queue: str | None = Field(default=None, description="Header of the queue column, if any.")
+    keys: list[str] = Field(
+        default_factory=list,
+        description="Headers of further columns that identify a row, beyond site, date and "
+        "queue: `Agent ID` for agent-day rows. Two rows with the same key are duplicates.",
+    )
     currency: str | None = Field(
         default=None,
         description="ISO 4217 code of money columns. Empty: the site's currency in the registry.",

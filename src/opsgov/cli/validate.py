@@ -1,0 +1,121 @@
+"""`opsgov validate`: check a month's spreadsheets cell by cell."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from opsgov.annotate import annotate
+from opsgov.cli.common import (
+    FailOn,
+    FailOnOption,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    QuietOption,
+    emit_findings,
+    report_errors,
+)
+from opsgov.cli.workspace import WorkspaceOption, workspace_root
+from opsgov.console import make_console
+from opsgov.errors import OpsgovError, WorkbookError
+from opsgov.intake.readers import read_workbook
+from opsgov.issues import Issue
+from opsgov.pipeline import load_definitions, validate
+from opsgov.report import FindingsReport
+from opsgov.workspace import display_path
+
+EPILOG = """Examples:
+
+  opsgov validate --period 2026-10                (every file of the month's input folder)
+
+  opsgov validate inbox/2026-10/MNL1_ops_2026-10.xlsx --format json
+
+  opsgov validate --period 2026-10 --format github --fail-on warning
+"""
+
+PeriodOption = Annotated[
+    str | None, typer.Option("--period", "-p", help="The month, YYYY-MM.", show_default=False)
+]
+
+
+def check_period(period: str | None) -> str | None:
+    """Refuse a period that is not YYYY-MM."""
+    if period is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        raise OpsgovError(
+            f"--period must be a month written YYYY-MM, such as 2026-10; got {period!r}"
+        )
+    return period
+
+
+@report_errors
+def validate_command(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files to check. Default: the period's input folder.", show_default=False
+        ),
+    ] = None,
+    period: PeriodOption = None,
+    workspace: WorkspaceOption = None,
+    fmt: FormatOption = OutputFormat.text,
+    fail_on: FailOnOption = FailOn.error,
+    quiet: QuietOption = False,
+    output: OutputOption = None,
+    annotate_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate",
+            help="Write, for each file with findings, a copy with the cells marked and commented.",
+            file_okay=False,
+        ),
+    ] = None,
+    max_findings: Annotated[
+        int,
+        typer.Option(
+            "--max-findings", min=1, help="Findings shown per file; the rest are counted."
+        ),
+    ] = 1000,
+) -> None:
+    """Check every cell of a month's files against the framework: where, what and why."""
+    period = check_period(period)
+    if not files and period is None:
+        raise OpsgovError(
+            "name files to validate, or give --period YYYY-MM for a month's input folder"
+        )
+    for path in files or []:
+        if not path.is_file():
+            raise OpsgovError(f"{path}: no such file")
+    defs = load_definitions(workspace_root(workspace))
+    run = validate(defs, period=period, files=files or None)
+    report = FindingsReport.build("validate", run.files, run.issues, max_per_file=max_findings)
+    if annotate_dir is not None:
+        _annotate(run.paths, run.issues, annotate_dir, quiet or fmt is not OutputFormat.text)
+    emit_findings(report, fmt, fail_on, quiet=quiet, output=output)
+
+
+def _annotate(paths: dict[str, Path], issues: list[Issue], out_dir: Path, quiet: bool) -> None:
+    """Annotated copies of the files with findings on cells; originals are never touched."""
+    by_file: dict[str, list[Issue]] = {}
+    for issue in issues:
+        if issue.location is not None and issue.location.sheet is not None:
+            by_file.setdefault(issue.location.file, []).append(issue)
+    err = make_console(stderr=True)
+    for display, found in by_file.items():
+        path = paths.get(display)
+        if path is None:
+            continue
+        try:
+            written = annotate(path, read_workbook(path), found, out_dir)
+        except WorkbookError:
+            continue
+        if written is not None and not quiet:
+            err.print(f"annotated copy: {display_path(written)}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("validate", epilog=EPILOG)(validate_command)

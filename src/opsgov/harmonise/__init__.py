@@ -1,0 +1,1 @@
+"""Harmonise: raw cells of a vendor's sheet -> the framework's measures, with provenance."""

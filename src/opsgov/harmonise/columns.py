@@ -1,0 +1,130 @@
+"""Convert whole columns of raw cells: a fast path for plain numbers, cell by cell otherwise."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from opsgov.harmonise.table import FloatArray, IntArray
+from opsgov.harmonise.values import (
+    CellProblemError,
+    date_value,
+    error_code,
+    is_blank,
+    measure_value,
+    numeric_date_order,
+)
+from opsgov.models.profile import ColumnUnit, DateFormat
+
+_PLAIN = {float, int, type(None)}
+_SCALE = {
+    "minutes": 60.0,
+    "hours": 3600.0,
+    "percent_0_100": 0.01,
+    "mm:ss": 86400.0,
+    "hh:mm:ss": 86400.0,
+}
+
+
+@dataclass(frozen=True)
+class BadCell:
+    """A cell that could not be converted: its index in the column and why."""
+
+    index: int
+    value: object
+    problem: CellProblemError
+
+
+def _problem_for(value: object) -> CellProblemError | None:
+    code = error_code(value)
+    if code is not None:
+        return CellProblemError("V303", f"found the Excel error {code}", "a value")
+    return None
+
+
+def numeric_column(
+    values: Sequence[object], unit: ColumnUnit, decimal: str = "."
+) -> tuple[FloatArray, list[BadCell]]:
+    """A column as floats in the measure's canonical unit (NaN where blank or bad)."""
+    kinds = {type(v) for v in values}
+    if kinds <= _PLAIN:
+        out = np.array(values, dtype=np.float64)
+        scale = _SCALE.get(unit)
+        if scale is not None:
+            out *= scale
+        bad = np.flatnonzero(np.isinf(out))
+        return out, [
+            BadCell(
+                int(i),
+                values[int(i)],
+                CellProblemError("V302", "found an infinite number", "a number"),
+            )
+            for i in bad
+        ]
+    out = np.full(len(values), np.nan, dtype=np.float64)
+    problems: list[BadCell] = []
+    for index, value in enumerate(values):
+        if is_blank(value):
+            continue
+        problem = _problem_for(value)
+        if problem is not None:
+            problems.append(BadCell(index, value, problem))
+            continue
+        try:
+            out[index] = measure_value(value, unit, decimal)
+        except CellProblemError as exc:
+            problems.append(BadCell(index, value, exc))
+    return out, problems
+
+
+def date_column(
+    values: Sequence[object], fmt: DateFormat, date_system: int
+) -> tuple[IntArray, list[BadCell], DateFormat]:
+    """A column as date ordinals (0 where blank or bad), and the text format settled on."""
+    if fmt == "auto":
+        texts = [v for v in values if isinstance(v, str)]
+        fmt = numeric_date_order(texts) or "auto"
+    out = np.zeros(len(values), dtype=np.int64)
+    problems: list[BadCell] = []
+    last: tuple[object, int] | None = None
+    for index, value in enumerate(values):
+        if is_blank(value):
+            continue
+        if last is not None and value == last[0] and type(value) is type(last[0]):
+            out[index] = last[1]
+            continue
+        problem = _problem_for(value)
+        if problem is not None:
+            problems.append(BadCell(index, value, problem))
+            continue
+        try:
+            ordinal = date_value(value, fmt, date_system).toordinal()
+        except CellProblemError as exc:
+            problems.append(BadCell(index, value, exc))
+            continue
+        except (ValueError, OverflowError):
+            problems.append(
+                BadCell(index, value, CellProblemError("V315", f"found {value!r}", "a date"))
+            )
+            continue
+        out[index] = ordinal
+        last = (value, ordinal)
+    return out, problems, fmt
+
+
+def text_column(values: Sequence[object]) -> list[str | None]:
+    """A column as stripped text (None where blank); numbers keep their natural text."""
+    out: list[str | None] = []
+    for value in values:
+        if is_blank(value):
+            out.append(None)
+        elif isinstance(value, float) and value.is_integer():
+            out.append(str(int(value)))
+        elif isinstance(value, dt.datetime | dt.date):
+            out.append(value.isoformat())
+        else:
+            out.append(str(value).strip())
+    return out

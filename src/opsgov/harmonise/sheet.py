@@ -1,0 +1,363 @@
+"""Harmonise one sheet through one profile: header, columns, rows to skip, conversions."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from opsgov.harmonise.columns import BadCell, date_column, numeric_column, text_column
+from opsgov.harmonise.header import ColumnPlan, find_header, plan_columns
+from opsgov.harmonise.table import Block, BoolArray, FloatArray, Source
+from opsgov.harmonise.text import is_total_label, norm
+from opsgov.issues import Issue, Location, make_issue
+from opsgov.models.framework import Framework
+from opsgov.models.profile import Profile
+
+
+class SheetLike(Protocol):
+    """What harmonising needs of a raw sheet."""
+
+    @property
+    def name(self) -> str:
+        """Sheet name."""
+        ...
+
+    @property
+    def rows(self) -> Sequence[Sequence[object]]:
+        """Cell values, row by row."""
+        ...
+
+    @property
+    def first_row(self) -> int:
+        """1-based sheet row of rows[0]."""
+        ...
+
+    @property
+    def first_col(self) -> int:
+        """1-based sheet column of rows[i][0]."""
+        ...
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a sheet is harmonised against."""
+
+    file: str
+    profile: Profile
+    framework: Framework
+    site: str | None = None
+    """The site from the file name, when the profile takes it from there."""
+    date_system: int = 1900
+    decimal: str = "."
+
+
+def _skip(row: Sequence[object], profile: Profile) -> bool:
+    first_text = next((c for c in row if isinstance(c, str) and c.strip()), None)
+    if first_text is not None:
+        if profile.skip.totals and is_total_label(first_text):
+            return True
+        lowered = first_text.strip().lower()
+        if any(lowered.startswith(p.lower()) for p in profile.skip.matching):
+            return True
+    return profile.skip.blank and all(
+        c is None or (isinstance(c, str) and not c.strip()) for c in row
+    )
+
+
+def _column(rows: Sequence[Sequence[object]], index: int) -> list[object]:
+    return [r[index] if index < len(r) else None for r in rows]
+
+
+def _structure_issues(
+    ctx: Context, sheet: SheetLike, plan: ColumnPlan, header_row: int
+) -> Iterator[Issue]:
+    def at(index: int) -> Location:
+        return Location(
+            file=ctx.file, sheet=sheet.name, row=header_row, col=sheet.first_col + index
+        )
+
+    present = [h for h in plan.headers if h]
+    for column in plan.missing:
+        measure = ctx.framework.measure(column.measure)
+        required = (
+            column.required if column.required is not None else bool(measure and measure.required)
+        )
+        close = difflib.get_close_matches(
+            norm(column.headers[0]), [norm(h) for h in present], n=1, cutoff=0.5
+        )
+        closest = next((h for h in present if close and norm(h) == close[0]), None)
+        closest_col = sheet.first_col + plan.headers.index(closest) if closest is not None else None
+        yield make_issue(
+            "V300" if required else "V319",
+            f"no column for `{column.measure}`: expected a header such as "
+            + ", ".join(repr(h) for h in column.headers[:3])
+            + (f"; the closest header found is {closest!r}" if closest else ""),
+            location=Location(file=ctx.file, sheet=sheet.name, row=header_row, col=closest_col),
+            field=column.measure,
+            expected=column.headers[0],
+            found=closest,
+            hint=f"Add {closest!r} to the profile's headers for {column.measure}, or fix the file."
+            if closest
+            else "Add the column to the file, or its header to the profile.",
+        )
+    for index, text in plan.unmapped:
+        yield make_issue(
+            "V301",
+            f"column {text!r} is not mapped to any measure and is ignored",
+            location=at(index),
+            field=text,
+            hint="Map it in the profile's columns, or list it under ignore.",
+        )
+    for index, text, role in plan.duplicates:
+        yield make_issue(
+            "V320",
+            f"column {text!r} is a second column for `{role.lstrip('@')}`; only the first is read",
+            location=at(index),
+            field=text,
+        )
+
+
+def _bad_cell_issue(
+    ctx: Context, sheet: SheetLike, row: int, col: int, header: str, bad: BadCell
+) -> Issue:
+    return make_issue(
+        bad.problem.code,
+        f"{header}: {bad.problem.message}; expected {bad.problem.expected}",
+        location=Location(file=ctx.file, sheet=sheet.name, row=row, col=col),
+        field=header,
+        found=bad.value,
+        expected=bad.problem.expected,
+    )
+
+
+def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[Issue]]:
+    """Read a sheet through a profile. Returns None and findings when no header is found."""
+    profile = ctx.profile
+    rows = sheet.rows
+    issues: list[Issue] = []
+    if profile.header.row is not None:
+        index: int | None = profile.header.row - sheet.first_row
+        if index is None or not 0 <= index < len(rows):
+            index = None
+    else:
+        index = find_header(rows, profile)
+    if index is None:
+        issues.append(
+            make_issue(
+                "V312" if not rows else "V321",
+                "the sheet is empty"
+                if not rows
+                else f"no header row found: no row in the first {profile.header.search_rows} "
+                f"names {profile.header.min_matches} of the profile's column headers",
+                location=Location(file=ctx.file, sheet=sheet.name),
+                hint=None if not rows else "Check the sheet, or set header.row in the profile.",
+            )
+        )
+        return None, issues
+    header_row = sheet.first_row + index
+    plan = plan_columns(rows[index], profile)
+    issues.extend(_structure_issues(ctx, sheet, plan, header_row))
+    data = [r for r in rows[index + 1 :] if not _skip(r, profile)]
+    numbers = [
+        sheet.first_row + index + 1 + i
+        for i, r in enumerate(rows[index + 1 :])
+        if not _skip(r, profile)
+    ]
+    if not data:
+        issues.append(
+            make_issue(
+                "V312",
+                "the sheet has a header but no data rows",
+                location=Location(file=ctx.file, sheet=sheet.name, row=header_row),
+            )
+        )
+    row_numbers = np.array(numbers, dtype=np.int64)
+    columns = {m: sheet.first_col + i for m, (i, _, _) in plan.measures.items()}
+    for key, idx in (("date", plan.date), ("site", plan.site), ("queue", plan.queue)):
+        if idx is not None:
+            columns[key] = sheet.first_col + idx
+    source = Source(
+        file=ctx.file,
+        sheet=sheet.name,
+        profile=profile.id,
+        header_row=header_row,
+        columns=columns,
+        headers={m: text for m, (_, _, text) in plan.measures.items()},
+    )
+
+    def report(key: str, header: str, bads: list[BadCell]) -> None:
+        col = columns[key]
+        issues.extend(_bad_cell_issue(ctx, sheet, numbers[b.index], col, header, b) for b in bads)
+
+    if plan.date is not None:
+        dates, bads, _fmt = date_column(
+            _column(data, plan.date), profile.date.format, ctx.date_system
+        )
+        report("date", plan.headers[plan.date], bads)
+    else:
+        dates = np.zeros(len(data), dtype=np.int64)
+    sites = _sites(ctx, data, plan, issues, sheet, numbers, columns)
+    queues: list[str | None] = (
+        text_column(_column(data, plan.queue)) if plan.queue is not None else [None] * len(data)
+    )
+    measures: dict[str, FloatArray] = {}
+    categories: dict[str, list[str | None]] = {}
+    blanks: dict[str, BoolArray] = {}
+    for measure_id, (i, column, header) in plan.measures.items():
+        measure = ctx.framework.measure(measure_id)
+        values = _column(data, i)
+        if measure is not None and measure.kind == "category":
+            categories[measure_id] = _categories(
+                ctx,
+                sheet,
+                values,
+                column.values,
+                numbers,
+                columns[measure_id],
+                header,
+                issues,
+                measure.values,
+            )
+            continue
+        if measure is not None and measure.kind == "date":
+            continue
+        array, bads = numeric_column(values, column.unit, ctx.decimal)
+        report(measure_id, header, bads)
+        measures[measure_id] = array
+        required = (
+            column.required if column.required is not None else bool(measure and measure.required)
+        )
+        if required:
+            blank = np.isnan(array)
+            blank[[b.index for b in bads]] = False
+            if blank.any():
+                blanks[measure_id] = blank
+    _derived_totals(ctx, plan, measures, issues, sheet, numbers, columns)
+    if plan.queue is None and "queue" in categories:
+        queues = categories["queue"]
+    block = Block(
+        source=source,
+        rows=row_numbers,
+        site=sites,
+        date=dates,
+        queue=queues,
+        measures=measures,
+        categories=categories,
+        blanks=blanks,
+        keys={name: text_column(_column(data, i)) for name, i in plan.keys.items()},
+        derived=frozenset(m for m, (_, c, _) in plan.measures.items() if c.base is not None),
+    )
+    return block, issues
+
+
+def _sites(
+    ctx: Context,
+    data: Sequence[Sequence[object]],
+    plan: ColumnPlan,
+    issues: list[Issue],
+    sheet: SheetLike,
+    numbers: list[int],
+    columns: dict[str, int],
+) -> list[str | None]:
+    spec = ctx.profile.site
+    if spec.source == "fixed":
+        return [spec.value] * len(data)
+    if spec.source == "filename":
+        return [ctx.site] * len(data)
+    if plan.site is None:
+        issues.append(
+            make_issue(
+                "V300",
+                f"no site column: expected a header {spec.column!r}",
+                location=Location(file=ctx.file, sheet=sheet.name),
+                field="site",
+                expected=spec.column,
+            )
+        )
+        return [None] * len(data)
+    mapping = {norm(k): v for k, v in spec.map.items()}
+    return [
+        mapping.get(norm(v), v) if v is not None else None
+        for v in text_column(_column(data, plan.site))
+    ]
+
+
+def _categories(
+    ctx: Context,
+    sheet: SheetLike,
+    values: Sequence[object],
+    value_map: dict[str, str],
+    numbers: list[int],
+    col: int,
+    header: str,
+    issues: list[Issue],
+    allowed: Sequence[str],
+) -> list[str | None]:
+    lookup = {norm(v): v for v in allowed}
+    lookup.update({norm(k): v for k, v in value_map.items()})
+    out: list[str | None] = []
+    for index, text in enumerate(text_column(values)):
+        if text is None:
+            out.append(None)
+            continue
+        value = lookup.get(norm(text))
+        if value is None:
+            issues.append(
+                make_issue(
+                    "V308",
+                    f"{header}: {text!r} has no mapping to a category",
+                    location=Location(file=ctx.file, sheet=sheet.name, row=numbers[index], col=col),
+                    field=header,
+                    found=text,
+                    expected="one of " + ", ".join(allowed),
+                    hint=f"Add {text!r} to the profile's values for this column.",
+                )
+            )
+        out.append(value)
+    return out
+
+
+def _derived_totals(
+    ctx: Context,
+    plan: ColumnPlan,
+    measures: dict[str, FloatArray],
+    issues: list[Issue],
+    sheet: SheetLike,
+    numbers: list[int],
+    columns: dict[str, int],
+) -> None:
+    for measure_id, (_, column, header) in plan.measures.items():
+        if measure_id not in measures:
+            continue
+        fractions = measures[measure_id]
+        if column.base is not None:
+            base = measures.get(column.base)
+            # Without its base a share or an average is no total: no value, never the raw
+            # figure (the base column's absence is reported as a missing column).
+            measures[measure_id] = (
+                fractions * base if base is not None else np.full_like(fractions, np.nan)
+            )
+        if column.unit not in {"percent_0_100", "percent_0_1"}:
+            continue
+        for i in np.flatnonzero((fractions > 1.0) | (fractions < 0.0)):
+            shown = fractions[i] * (100 if column.unit == "percent_0_100" else 1)
+            issues.append(
+                make_issue(
+                    "V306",
+                    f"{header}: {shown:g} is not a percentage between 0 and "
+                    + ("100" if column.unit == "percent_0_100" else "1 (this column is 0-1)"),
+                    location=Location(
+                        file=ctx.file,
+                        sheet=sheet.name,
+                        row=numbers[int(i)],
+                        col=columns[measure_id],
+                    ),
+                    field=header,
+                    found=f"{shown:g}",
+                    expected="0 to 100" if column.unit == "percent_0_100" else "0 to 1",
+                )
+            )

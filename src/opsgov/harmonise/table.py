@@ -1,0 +1,61 @@
+"""The harmonised data of one file's sheet: columns of measures, with where each came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from opsgov.issues import Location
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One sheet of one file, as read through one intake profile."""
+
+    file: str
+    sheet: str
+    profile: str
+    header_row: int
+    columns: dict[str, int] = field(default_factory=dict)
+    """Measure id (or `date`, `site`, `queue`) -> 1-based sheet column it was read from."""
+    headers: dict[str, str] = field(default_factory=dict)
+    """Measure id -> the header text the vendor used."""
+
+    def cell(self, row: int, key: str) -> Location:
+        """The location of the cell holding `key` on sheet row `row`."""
+        return Location(file=self.file, sheet=self.sheet, row=row, col=self.columns.get(key))
+
+
+@dataclass
+class Block:
+    """Harmonised rows from one source. Missing numbers are NaN; dates are ordinals (0: none)."""
+
+    source: Source
+    rows: IntArray
+    """1-based sheet row of each harmonised row."""
+    site: list[str | None]
+    date: IntArray
+    queue: list[str | None]
+    measures: dict[str, FloatArray] = field(default_factory=dict)
+    categories: dict[str, list[str | None]] = field(default_factory=dict)
+    keys: dict[str, list[str | None]] = field(default_factory=dict)
+    """Further key columns (profile `keys`), by header."""
+    blanks: dict[str, BoolArray] = field(default_factory=dict)
+    """Required measure -> rows whose cell is blank (not bad: bad cells are reported already)."""
+    derived: frozenset[str] = frozenset()
+    """Measures computed from a share or an average of another column (not whole counts)."""
+
+    def __len__(self) -> int:
+        return int(self.rows.shape[0])
+
+    def date_of(self, index: int) -> dt.date | None:
+        """The date of row `index`, if it has one."""
+        ordinal = int(self.date[index])
+        return dt.date.fromordinal(ordinal) if ordinal > 0 else None

@@ -1,0 +1,244 @@
+"""`opsgov inspect`: what opsgov sees in any spreadsheet, with no profile needed.
+
+The header row is guessed from the framework's measure names and aliases; each column gets an
+inferred type, sample values and the measure it most likely maps to. A draft intake profile
+can be written from the result, for an analyst to finish.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from opsgov.harmonise.text import is_total_label, norm
+from opsgov.harmonise.values import error_code, is_blank
+from opsgov.intake.raw import RawSheet, RawWorkbook
+from opsgov.issues import column_letter
+from opsgov.models.framework import Framework, Measure
+
+_DURATION_TEXT = re.compile(r"^\d{1,3}:\d{2}(:\d{2})?$")
+_PERCENT_TEXT = re.compile(r"^-?\d+([.,]\d+)?\s*%$")
+_NUMBER_TEXT = re.compile(r"^-?[\d.,\s\u00a0']+$")
+
+
+class ColumnView(BaseModel):
+    """One column as opsgov sees it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    letter: str = Field(description="Column letter, such as C.")
+    header: str = Field(description="Header text.")
+    inferred: str = Field(
+        description="Inferred type: integer, number, percent, duration, date, text, empty, mixed."
+    )
+    filled: int = Field(description="Data rows with a value.")
+    samples: list[str] = Field(description="Up to three distinct sample values.")
+    measure: str | None = Field(description="The framework measure it most likely maps to.")
+    score: float = Field(description="How sure the suggestion is, 0-1.")
+    unit: str | None = Field(
+        description="The unit the header or the values suggest, for the profile."
+    )
+
+
+class SheetView(BaseModel):
+    """One sheet."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="Sheet name.")
+    visibility: str = Field(description="visible, hidden or very_hidden.")
+    used_range: str | None = Field(description="Cells with values, such as B4:N65.")
+    header_row: int | None = Field(description="The row opsgov would take as the header.")
+    data_rows: int = Field(description="Rows below the header that hold data (totals excluded).")
+    columns: list[ColumnView] = Field(description="Columns of the header row.")
+
+
+class InspectResult(BaseModel):
+    """Everything `opsgov inspect` reports about a file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str = Field(description="The file.")
+    format: str = Field(description="The real format, from the content.")
+    date_system: int = Field(description="1900 or 1904.")
+    text_format: dict[str, str] | None = Field(
+        description="Encoding, delimiter and decimal of text files."
+    )
+    sheets: list[SheetView] = Field(description="Every sheet.")
+    notes: list[str] = Field(
+        description="What the reader noticed (hidden sheets, formulas with no result, ...)."
+    )
+
+
+def _known_names(framework: Framework) -> dict[str, Measure]:
+    out: dict[str, Measure] = {}
+    for m in framework.measures:
+        for name in (m.id, m.name, *m.aliases):
+            out.setdefault(norm(name), m)
+    return out
+
+
+def guess_header(rows: Sequence[Sequence[object]], known: dict[str, Measure]) -> int | None:
+    """Index of the likely header row.
+
+    The row among the first 50 naming the most known measures; failing that, the first
+    mostly-text row about as wide as the table.
+    """
+    best, best_hits = None, 1
+    for index, row in enumerate(rows[:50]):
+        hits = sum(1 for c in row if isinstance(c, str) and norm(c) in known)
+        if hits > best_hits:
+            best, best_hits = index, hits
+    if best is not None:
+        return best
+    width = max((sum(1 for c in r if not is_blank(c)) for r in rows[:50]), default=0)
+    for index, row in enumerate(rows[:50]):
+        texts = sum(1 for c in row if isinstance(c, str) and c.strip())
+        if width and texts >= max(2, width * 0.6):
+            return index
+    return None
+
+
+def _kind(value: object) -> str:
+    if error_code(value) is not None:
+        return "error"
+    if isinstance(value, bool):
+        return "text"
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, dt.datetime | dt.date):
+        return "date"
+    if isinstance(value, dt.time | dt.timedelta):
+        return "duration"
+    text = str(value).strip()
+    if _DURATION_TEXT.match(text):
+        return "duration"
+    if _PERCENT_TEXT.match(text):
+        return "percent"
+    if _NUMBER_TEXT.match(text) and any(ch.isdigit() for ch in text):
+        return "number"
+    if re.match(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$", text):
+        return "date"
+    return "text"
+
+
+def _unit_hint(header: str, inferred: str) -> str | None:
+    key = header.lower()
+    if "mm:ss" in key or "hh:mm" in key or inferred == "duration":
+        return "hh:mm:ss" if "hh" in key else "mm:ss"
+    if "%" in key or inferred == "percent":
+        return "percent_0_100"
+    if re.search(r"\bmin(s|utes?)?\b|\(min\)", key):
+        return "minutes"
+    if re.search(r"\b(hours?|hrs?|horas)\b", key):
+        return "hours"
+    if re.search(r"\b(sec|secs|seconds|seg|s)\b|\(s\)", key):
+        return "seconds"
+    return None
+
+
+def _suggest(header: str, known: dict[str, Measure]) -> tuple[str | None, float]:
+    key = norm(header)
+    if not key:
+        return None, 0.0
+    if key in known:
+        return known[key].id, 1.0
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    if close:
+        return known[close[0]].id, round(difflib.SequenceMatcher(None, key, close[0]).ratio(), 2)
+    return None, 0.0
+
+
+def _column(
+    header: str, letter: str, values: list[object], known: dict[str, Measure]
+) -> ColumnView:
+    kinds = Counter(_kind(v) for v in values if not is_blank(v))
+    kinds.pop("error", None)
+    if not kinds:
+        inferred = "empty"
+    elif len(kinds) == 1:
+        inferred = next(iter(kinds))
+    elif set(kinds) <= {"integer", "number"}:
+        inferred = "number"
+    else:
+        top, count = kinds.most_common(1)[0]
+        inferred = top if count >= 0.9 * sum(kinds.values()) else "mixed"
+    samples = list(dict.fromkeys(str(v) for v in values if not is_blank(v)))[:3]
+    measure, score = _suggest(header, known)
+    return ColumnView(
+        letter=letter,
+        header=header,
+        inferred=inferred,
+        filled=sum(1 for v in values if not is_blank(v)),
+        samples=samples,
+        measure=measure,
+        score=score,
+        unit=_unit_hint(header, inferred),
+    )
+
+
+def inspect_sheet(sheet: RawSheet, framework: Framework) -> SheetView:
+    """What one sheet holds, and how opsgov would read it."""
+    known = _known_names(framework)
+    rows = sheet.rows
+    index = guess_header(rows, known)
+    used = None
+    if rows:
+        first = f"{column_letter(sheet.first_col)}{sheet.first_row}"
+        used = f"{first}:{column_letter(sheet.last_col)}{sheet.last_row}"
+    if index is None:
+        return SheetView(
+            name=sheet.name,
+            visibility=str(sheet.visibility),
+            used_range=used,
+            header_row=None,
+            data_rows=0,
+            columns=[],
+        )
+    data = [
+        r
+        for r in rows[index + 1 :]
+        if any(not is_blank(c) for c in r)
+        and not any(isinstance(c, str) and is_total_label(c) for c in r[:3])
+    ]
+    columns = [
+        _column(
+            str(h).strip(),
+            column_letter(sheet.first_col + i),
+            [r[i] if i < len(r) else None for r in data],
+            known,
+        )
+        for i, h in enumerate(rows[index])
+        if not is_blank(h)
+    ]
+    return SheetView(
+        name=sheet.name,
+        visibility=str(sheet.visibility),
+        used_range=used,
+        header_row=sheet.first_row + index,
+        data_rows=len(data),
+        columns=columns,
+    )
+
+
+def inspect_workbook(book: RawWorkbook, file: str, framework: Framework) -> InspectResult:
+    """The whole file."""
+    text = None
+    if book.text_format is not None:
+        tf = book.text_format
+        text = {"encoding": tf.encoding, "delimiter": tf.delimiter, "decimal": tf.decimal}
+    return InspectResult(
+        file=file,
+        format=str(book.format),
+        date_system=book.date_system,
+        text_format=text,
+        sheets=[inspect_sheet(s, framework) for s in book.sheets],
+        notes=[n.message for n in book.notes],
+    )

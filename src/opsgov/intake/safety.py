@@ -1,0 +1,227 @@
+"""Checks on zip-based files (xlsx, xlsm, xlsb, ods) before any spreadsheet reader opens them.
+
+From the archive's central directory alone: the number of entries, each entry's declared
+size, the total, the compression ratio, the compression method, and names that are
+duplicated or unsafe. Then the prolog of every XML part: a `<!DOCTYPE` is refused, because
+Office and LibreOffice never write one and entity attacks need one.
+
+Declared sizes can be trusted as upper bounds: both readers used here stop at them (CPython's
+`zipfile` returns at most the declared size; calamine's zip reader fails with "File is larger
+than its declared uncompressed size", verified on an entry whose sizes were patched down).
+
+Every violation raises `WorkbookError` carrying one Issue (W204 or W205).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+from typing import NoReturn
+
+from opsgov.errors import WorkbookError
+from opsgov.intake.limits import Limits
+from opsgov.issues import Location, make_issue
+
+PROLOG_STEP = 1024
+"""Bytes inflated at a time while looking for the root element of an XML part."""
+PROLOG_MAX = 64 * 1024
+"""Longest prolog accepted (XML declaration, comments, processing instructions)."""
+
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+_XML_SUFFIXES = (".xml", ".rels")
+_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+
+
+def check_archive(path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
+    """Refuse an archive that no spreadsheet program writes, before it is parsed.
+
+    Args:
+        path: The zip-based file.
+        limits: The limits to enforce.
+
+    Returns:
+        The archive's entries, in central-directory order.
+
+    Raises:
+        WorkbookError: W204 (archive limits) or W205 (DOCTYPE in an XML part).
+        zipfile.BadZipFile: The archive's directory is damaged (mapped by the caller).
+    """
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        check_directory(path, infos, limits)
+        for info in infos:
+            if info.filename.lower().endswith(_XML_SUFFIXES) and info.file_size > 0:
+                check_prolog(path, zf, info)
+    return infos
+
+
+def check_directory(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    """Entry count, names, methods, declared sizes and ratios.
+
+    Args:
+        path: The archive, for the messages.
+        infos: Its central-directory entries.
+        limits: The limits to enforce.
+
+    Raises:
+        WorkbookError: W204 for the first violation found.
+    """
+    if len(infos) > limits.max_zip_entries:
+        _refuse(
+            path,
+            f"the archive has {len(infos):,} entries; spreadsheets have a few dozen "
+            f"(limit {limits.max_zip_entries:,})",
+            found=len(infos),
+        )
+    seen: set[str] = set()
+    total = 0
+    for info in infos:
+        name = info.filename
+        _check_name(path, name, seen)
+        if info.flag_bits & 0x1:
+            raise WorkbookError(
+                f"{path}: archive entries are password-protected",
+                [
+                    make_issue(
+                        "W201",
+                        f"the archive entry {name!r} is password-protected (encrypted): "
+                        "save an unprotected copy",
+                        location=Location(file=str(path)),
+                    )
+                ],
+            )
+        if info.compress_type not in _METHODS:
+            _refuse(
+                path,
+                f"the entry {name!r} uses compression method {info.compress_type}, which "
+                "spreadsheet programs do not write",
+            )
+        size, packed = info.file_size, info.compress_size
+        if size > limits.max_entry_bytes:
+            _refuse(
+                path,
+                f"the entry {name!r} declares {size:,} bytes uncompressed "
+                f"(limit {limits.max_entry_bytes:,})",
+                found=size,
+            )
+        total += size
+        if total > limits.max_total_bytes:
+            _refuse(
+                path,
+                f"the entries declare more than {limits.max_total_bytes:,} bytes uncompressed "
+                "in total",
+                found=total,
+            )
+        if info.compress_type == zipfile.ZIP_STORED and packed != size:
+            _refuse(path, f"the stored entry {name!r} has two different sizes")
+        if packed > size + size // 100 + 1024:
+            _refuse(
+                path,
+                f"the entry {name!r} is larger compressed ({packed:,} bytes) than it declares "
+                f"uncompressed ({size:,}): its sizes were tampered with",
+            )
+        if size > limits.inflate_grace_bytes and size > packed * limits.max_inflate_ratio:
+            ratio = size / max(packed, 1)
+            _refuse(
+                path,
+                f"the entry {name!r} expands {ratio:,.0f} times ({packed:,} -> {size:,} bytes); "
+                f"spreadsheets expand at most about 120 times (limit "
+                f"{limits.max_inflate_ratio:,.0f}): this looks like a zip bomb",
+                found=f"{ratio:.0f}:1",
+            )
+
+
+def check_prolog(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse an XML part whose prolog declares a DOCTYPE.
+
+    Only the prolog is read: the bytes before the root element, normally under 100, read a
+    kilobyte at a time and never more than 64 KiB, so a 1 GB sheet costs one small read.
+
+    Args:
+        path: The archive, for the messages.
+        zf: The open archive.
+        info: The XML part.
+
+    Raises:
+        WorkbookError: W205 when a DOCTYPE is found, or W204 when no root element appears
+            within 64 KiB.
+    """
+    head = b""
+    with zf.open(info) as fh:
+        while len(head) < PROLOG_MAX:
+            chunk = fh.read(PROLOG_STEP)
+            if not chunk:
+                break
+            head += chunk
+            text = _as_ascii(head)
+            root = _ROOT_START.search(text)
+            if root is not None:
+                _check_doctype(path, info.filename, text[: root.start()])
+                return
+    text = _as_ascii(head)
+    _check_doctype(path, info.filename, text)
+    if len(head) >= PROLOG_MAX:
+        _refuse(path, f"the XML part {info.filename!r} has no root element in its first 64 KiB")
+
+
+def _check_doctype(path: Path, name: str, prolog: bytes) -> None:
+    if b"<!DOCTYPE" in prolog.upper():
+        raise WorkbookError(
+            f"{path}: DOCTYPE in {name}",
+            [
+                make_issue(
+                    "W205",
+                    f"the workbook part {name!r} declares a DOCTYPE, which Excel and "
+                    "LibreOffice never write (XML entity attack): the file is refused",
+                    location=Location(file=str(path)),
+                    found=name,
+                )
+            ],
+        )
+
+
+def _as_ascii(head: bytes) -> bytes:
+    """XML bytes as ASCII-compatible bytes: UTF-16 parts (legal, if rare) are re-encoded."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(head) > 1 and 0 in head[:2]):
+        encoding = "utf-16-be" if head.startswith(b"\xfe\xff") or head[:1] == b"\0" else "utf-16"
+        even = head[: len(head) - len(head) % 2]
+        return even.decode(encoding, errors="replace").encode("utf-8", errors="replace")
+    return head
+
+
+def _check_name(path: Path, name: str, seen: set[str]) -> None:
+    folded = name.casefold()
+    if folded in seen:
+        _refuse(
+            path,
+            f"the archive holds two entries named {name!r}; readers disagree on which one "
+            "counts, so the file is refused",
+        )
+    seen.add(folded)
+    parts = name.replace("\\", "/").split("/")
+    if (
+        "\0" in name
+        or name.startswith(("/", "\\"))
+        or (len(name) > 1 and name[1] == ":")
+        or ".." in parts
+        or posixpath.isabs(name)
+    ):
+        _refuse(path, f"the archive entry name {name!r} points outside the archive")
+
+
+def _refuse(path: Path, message: str, found: object = None) -> NoReturn:
+    raise WorkbookError(
+        f"{path}: {message}",
+        [
+            make_issue(
+                "W204",
+                message,
+                location=Location(file=str(path)),
+                found=found,
+                hint="if the file is genuine, re-save it in Excel or LibreOffice; limits can "
+                "be raised in the intake settings",
+            )
+        ],
+    )

@@ -1,0 +1,299 @@
+"""The single calls the CLI makes: load a workspace's definitions, validate a period.
+
+definitions -> intake (read each file) -> harmonise -> validate. Only reading files does I/O.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from opsgov.definitions import load_definition
+from opsgov.errors import DefinitionError, WorkbookError
+from opsgov.harmonise.header import find_header
+from opsgov.harmonise.sheet import Context, harmonise_sheet
+from opsgov.harmonise.table import Block
+from opsgov.inbox import Match, match_file, month_files
+from opsgov.intake.csvread import CsvOptions
+from opsgov.intake.limits import Limits
+from opsgov.intake.raw import RawSheet, RawWorkbook, SheetVisibility
+from opsgov.intake.readers import read_workbook
+from opsgov.issues import Issue, Location, Severity, make_issue
+from opsgov.lint.run import lint_workspace
+from opsgov.models.framework import NUMERIC_KINDS, Framework
+from opsgov.models.profile import Profile
+from opsgov.models.registry import Registry, Site
+from opsgov.models.workspace import Workspace
+from opsgov.validate.rows import (
+    check_bounds,
+    check_period,
+    check_rules,
+    duplicate_keys,
+    missing_values,
+    period_bounds,
+)
+from opsgov.workspace import display_path, resolve_ref
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """A workspace's definitions, loaded and lint-clean."""
+
+    root: Path
+    settings: Workspace
+    framework: Framework
+    registry: Registry
+    profiles: tuple[Profile, ...]
+
+    def inputs(self, period: str) -> Path:
+        """The folder of a period's files."""
+        return self.root / self.settings.inputs.replace("{period}", period)
+
+
+def load_definitions(root: Path) -> Definitions:
+    """Load a workspace; refuses (DefinitionError) when its definitions have errors."""
+    report = lint_workspace(root)
+    errors = [i for i in report.issues if i.severity == Severity.ERROR]
+    if errors:
+        raise DefinitionError(
+            f"the workspace's definitions have {len(errors)} error(s); `opsgov lint` lists them",
+            errors,
+        )
+    settings = load_definition(root / "opsgov.yaml").definition
+    assert isinstance(settings, Workspace)
+    framework_path = resolve_ref(root, settings.framework)
+    assert framework_path is not None
+    framework = load_definition(framework_path).definition
+    registry = load_definition(root / settings.registry).definition
+    assert isinstance(framework, Framework)
+    assert isinstance(registry, Registry)
+    profiles: list[Profile] = []
+    folder = root / settings.profiles
+    if folder.is_dir():
+        for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+            loaded = load_definition(path).definition
+            if isinstance(loaded, Profile):
+                profiles.append(loaded)
+    return Definitions(root, settings, framework, registry, tuple(profiles))
+
+
+@dataclass
+class ValidationRun:
+    """What validating a set of files found: the harmonised blocks and every finding."""
+
+    period: str | None
+    files: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    profiles: dict[str, str] = field(default_factory=dict)
+    """File -> id of the profile that read it."""
+    paths: dict[str, Path] = field(default_factory=dict)
+    """File as displayed -> its path."""
+
+
+def _choose_sheets(book: RawWorkbook, profile: Profile) -> list[RawSheet]:
+    choice = profile.sheet
+    if choice.name is not None:
+        sheet = book.sheet(choice.name)
+        return [sheet] if sheet is not None else []
+    if choice.pattern is not None:
+        return [
+            s for s in book.sheets if fnmatch.fnmatchcase(s.name.lower(), choice.pattern.lower())
+        ][:1]
+    visible = [s for s in book.sheets if s.visibility == SheetVisibility.VISIBLE] or book.sheets
+    fitting = [s for s in visible if find_header(s.rows, profile) is not None]
+    if fitting:
+        return fitting[:1]
+    return visible[:1] if len(visible) == 1 else []
+
+
+def _read_one(
+    match: Match, defs: Definitions, display: str, limits: Limits
+) -> tuple[list[Block], list[Issue]]:
+    profile = match.profile
+    try:
+        book = read_workbook(match.path, limits=limits, csv_options=_csv_options(profile))
+    except WorkbookError as exc:
+        return [], list(exc.issues) or [
+            make_issue("W200", exc.message, location=Location(file=display))
+        ]
+    issues = [_relocate(note, display) for note in book.notes]
+    sheets = _choose_sheets(book, profile)
+    if not sheets:
+        wanted = profile.sheet.name or profile.sheet.pattern
+        issues.append(
+            make_issue(
+                "V325",
+                f"no sheet named {wanted!r}"
+                if wanted
+                else "no sheet has a header this profile knows",
+                location=Location(file=display),
+                found=", ".join(book.sheet_names) or "no sheets",
+                hint="Sheets in the file: "
+                + (", ".join(repr(n) for n in book.sheet_names) or "none"),
+            )
+        )
+        return [], issues
+    decimal = profile.text.decimal or (book.text_format.decimal if book.text_format else ".")
+    blocks: list[Block] = []
+    for sheet in sheets:
+        ctx = Context(
+            file=display,
+            profile=profile,
+            framework=defs.framework,
+            site=match.site,
+            date_system=book.date_system,
+            decimal=decimal,
+        )
+        block, found = harmonise_sheet(sheet, ctx)
+        issues.extend(found)
+        if block is not None:
+            blocks.append(block)
+    return blocks, issues
+
+
+def _csv_options(profile: Profile) -> CsvOptions:
+    return CsvOptions(
+        encoding=profile.text.encoding,
+        delimiter=profile.text.delimiter,
+        decimal=profile.text.decimal,
+    )
+
+
+def _relocate(note: Issue, display: str) -> Issue:
+    if note.location is None:
+        return note.model_copy(update={"location": Location(file=display)})
+    return note.model_copy(update={"location": note.location.model_copy(update={"file": display})})
+
+
+def _site_issues(block: Block, registry: Registry, period: str | None) -> list[Issue]:
+    issues: list[Issue] = []
+    for site_id in dict.fromkeys(s for s in block.site if s is not None):
+        index = block.site.index(site_id)
+        location = block.source.cell(int(block.rows[index]), "site")
+        site = registry.site(site_id)
+        if site is None:
+            issues.append(
+                make_issue(
+                    "V318",
+                    f"site {site_id!r} is not in the registry",
+                    location=location,
+                    found=site_id,
+                    hint="Add the site to the registry, or map the vendor's name in the profile.",
+                )
+            )
+        elif period is not None and not _live_in(site, period):
+            issues.append(
+                make_issue(
+                    "V324",
+                    f"site {site_id} is {site.status} in the registry, yet sent data for {period}",
+                    location=location,
+                    found=site_id,
+                )
+            )
+    return issues
+
+
+def _live_in(site: Site, period: str) -> bool:
+    start, end = period_bounds(period)
+    if site.go_live is None or site.go_live > end:
+        return False
+    return site.closed is None or site.closed >= start
+
+
+def _completeness(defs: Definitions, run: ValidationRun, period: str) -> list[Issue]:
+    inputs = display_path(defs.inputs(period))
+    supplied: dict[str, set[str]] = {}
+    for block in run.blocks:
+        for site_id in set(block.site):
+            if site_id is not None:
+                supplied.setdefault(site_id, set()).update(block.measures, block.categories)
+    issues: list[Issue] = []
+    required = [m for m in defs.framework.measures if m.required and m.kind in NUMERIC_KINDS]
+    for site in defs.registry.sites:
+        if not _live_in(site, period):
+            continue
+        if site.id not in supplied:
+            issues.append(
+                make_issue(
+                    "V314",
+                    f"live site {site.id} ({site.name}, {site.vendor}) "
+                    f"has sent no file for {period}",
+                    location=Location(file=inputs),
+                    found=site.id,
+                )
+            )
+            continue
+        for measure in required:
+            if measure.id not in supplied[site.id]:
+                issues.append(
+                    make_issue(
+                        "V323",
+                        f"no file of {site.id}'s month supplies `{measure.id}` ({measure.name})",
+                        location=Location(file=inputs),
+                        field=measure.id,
+                    )
+                )
+    return issues
+
+
+def validate(
+    defs: Definitions,
+    *,
+    period: str | None = None,
+    files: Sequence[Path] | None = None,
+    limits: Limits | None = None,
+) -> ValidationRun:
+    """Read, harmonise and validate a period's files (or the files named)."""
+    limits = limits or Limits()
+    explicit = files is not None
+    paths = (
+        list(files) if files is not None else (month_files(defs.inputs(period)) if period else [])
+    )
+    run = ValidationRun(period=period)
+    by_profile: dict[str, list[Block]] = {}
+    for path in paths:
+        display = display_path(path)
+        run.files.append(display)
+        run.paths[display] = path
+        match = match_file(path, defs.profiles, defs.root)
+        if match is None:
+            run.issues.append(
+                make_issue(
+                    "V322",
+                    "no intake profile reads this file",
+                    location=Location(file=display),
+                    hint="Add a profile whose files pattern matches its name, or move it out.",
+                )
+            )
+            continue
+        if period is not None and match.period is not None and match.period != period:
+            run.issues.append(
+                make_issue(
+                    "V307",
+                    f"the file name says {match.period}, not {period}",
+                    location=Location(file=display),
+                    found=match.period,
+                    expected=period,
+                )
+            )
+        run.profiles[display] = match.profile.id
+        blocks, issues = _read_one(match, defs, display, limits)
+        run.issues.extend(issues)
+        for block in blocks:
+            run.blocks.append(block)
+            by_profile.setdefault(block.source.profile, []).append(block)
+            run.issues.extend(check_bounds(block, defs.framework))
+            run.issues.extend(missing_values(block))
+            run.issues.extend(check_rules(block, defs.framework))
+            run.issues.extend(_site_issues(block, defs.registry, period))
+            effective = period or match.period
+            if effective is not None:
+                run.issues.extend(check_period(block, effective, match.profile.grain))
+    for blocks in by_profile.values():
+        run.issues.extend(duplicate_keys(blocks))
+    if period is not None and not explicit:
+        run.issues.extend(_completeness(defs, run, period))
+    return run

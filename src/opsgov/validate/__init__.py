@@ -1,0 +1,1 @@
+"""Validate harmonised blocks against the framework and the registry; findings are yielded."""

@@ -1,0 +1,195 @@
+"""Row-level checks over a block: bounds, whole counts, the framework's checks, the period."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from opsgov.formula import FormulaSyntaxError, names, parse
+from opsgov.formula.vector import compile_vector
+from opsgov.harmonise.table import Block
+from opsgov.issues import Issue, Severity, make_issue
+from opsgov.models.framework import Framework
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+
+
+def check_bounds(block: Block, framework: Framework) -> Iterator[Issue]:
+    """V304/V305 for values outside a measure's bounds; V316 for fractional counts."""
+    src = block.source
+    for measure_id, values in block.measures.items():
+        measure = framework.measure(measure_id)
+        if measure is None:
+            continue
+        header = src.headers.get(measure_id, measure_id)
+        low, high = measure.effective_minimum, measure.maximum
+        tests: list[tuple[str, npt.NDArray[np.bool_], str, str]] = []
+        with np.errstate(invalid="ignore"):
+            if low is not None:
+                tests.append(
+                    ("V304", values < low, f"below the minimum {low:g}", f"at least {low:g}")
+                )
+            if high is not None:
+                tests.append(
+                    ("V305", values > high, f"above the maximum {high:g}", f"at most {high:g}")
+                )
+            if measure.kind == "count" and measure_id not in block.derived:
+                fractional = ~np.isnan(values) & (values != np.floor(values))
+                tests.append(("V316", fractional, "not a whole number", "a whole number"))
+        for code, mask, what, expected in tests:
+            for i in np.flatnonzero(mask):
+                yield make_issue(
+                    code,
+                    f"{header}: {_fmt(values[i])} is {what} ({measure.name})",
+                    location=src.cell(int(block.rows[i]), measure_id),
+                    field=header,
+                    found=_fmt(values[i]),
+                    expected=expected,
+                )
+
+
+def check_rules(block: Block, framework: Framework) -> Iterator[Issue]:
+    """V310 for every row that fails one of the framework's checks."""
+    src = block.source
+    n = len(block)
+    for check in framework.checks:
+        try:
+            node = parse(check.condition)
+        except FormulaSyntaxError:  # a bad condition is a lint finding, reported there
+            continue
+        refs = [r.id for r in names(node)]
+        if not refs or any(r not in block.measures for r in refs):
+            continue
+        result = compile_vector(node)(block.measures, n)
+        severity = Severity(check.severity)
+        first = refs[0]
+        for i in np.flatnonzero(result == 0):
+            shown = ", ".join(
+                f"{_label(block, r)} = {_fmt(block.measures[r][i])}" for r in dict.fromkeys(refs)
+            )
+            yield make_issue(
+                "V310",
+                f"{check.message} ({check.condition}: {shown})",
+                location=src.cell(int(block.rows[i]), first),
+                field=src.headers.get(first, first),
+                severity=severity,
+                expected=check.condition,
+            )
+
+
+def _label(block: Block, measure_id: str) -> str:
+    header = block.source.headers.get(measure_id, measure_id)
+    return f"{measure_id} (from {header})" if measure_id in block.derived else header
+
+
+def period_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a `YYYY-MM` period."""
+    year, month = int(period[:4]), int(period[5:7])
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def check_period(block: Block, period: str, grain: str) -> Iterator[Issue]:
+    """V307 for rows dated outside the period (a week may start up to six days before it)."""
+    if "date" not in block.source.columns:
+        return
+    start, end = period_bounds(period)
+    low = start.toordinal() - (6 if grain == "week" else 0)
+    dates = block.date
+    outside = np.flatnonzero((dates > 0) & ((dates < low) | (dates > end.toordinal())))
+    for i in outside:
+        day = dt.date.fromordinal(int(dates[i]))
+        yield make_issue(
+            "V307",
+            f"the date {day.isoformat()} is outside the period {period}",
+            location=block.source.cell(int(block.rows[i]), "date"),
+            field="date",
+            found=day.isoformat(),
+            expected=f"{start.isoformat()} to {end.isoformat()}",
+        )
+
+
+def _codes(values: Sequence[object]) -> npt.NDArray[np.int64]:
+    table: dict[object, int] = {}
+    return np.fromiter(
+        (table.setdefault(v, len(table)) for v in values), dtype=np.int64, count=len(values)
+    )
+
+
+def _combined_key(parts: Sequence[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
+    key = np.zeros(len(parts[0]), dtype=np.int64)
+    for part in parts:
+        _, compact = np.unique(part, return_inverse=True)
+        _, key = np.unique(key * (int(compact.max(initial=0)) + 1) + compact, return_inverse=True)
+    return key
+
+
+def duplicate_keys(blocks: Sequence[Block]) -> Iterator[Issue]:
+    """V309 for rows of one profile sharing (site, date, queue, categories) with an earlier row."""
+    if not blocks or not sum(len(b) for b in blocks):
+        return
+    category_ids = sorted({c for b in blocks for c in b.categories})
+    key_names = sorted({k for b in blocks for k in b.keys})
+    parts = [
+        _codes([s for b in blocks for s in b.site]),
+        np.concatenate([b.date for b in blocks]),
+        _codes([q for b in blocks for q in b.queue]),
+        *(
+            _codes([v for b in blocks for v in b.categories.get(cid, [None] * len(b))])
+            for cid in category_ids
+        ),
+        *(_codes([v for b in blocks for v in b.keys.get(k, [None] * len(b))]) for k in key_names),
+    ]
+    key = _combined_key(parts)
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    repeats = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
+    if not len(repeats):
+        return
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    run_start = starts[np.searchsorted(starts, np.arange(len(key)), side="right") - 1]
+    owner = np.concatenate([np.full(len(b), k) for k, b in enumerate(blocks)])
+    offset = np.concatenate([np.arange(len(b)) for b in blocks])
+    for p in repeats:
+        i, first = int(order[p]), int(order[run_start[p]])
+        block, j = blocks[int(owner[i])], int(offset[i])
+        first_block = blocks[int(owner[first])]
+        first_row = int(first_block.rows[int(offset[first])])
+        where = "" if first_block is block else f" of {first_block.source.file}"
+        day = block.date_of(j)
+        extra = [block.keys[k][j] for k in key_names if k in block.keys]
+        extra += [block.categories[c][j] for c in category_ids if c in block.categories]
+        key_text = ", ".join(
+            x
+            for x in (block.site[j], day.isoformat() if day else None, block.queue[j], *extra)
+            if x
+        )
+        yield make_issue(
+            "V309",
+            f"row {int(block.rows[j])} repeats the key ({key_text}) of row {first_row}{where}",
+            location=block.source.cell(
+                int(block.rows[j]), "date" if "date" in block.source.columns else "site"
+            ),
+            found=key_text,
+            hint="Remove the repeated row, or check that the date or queue is right.",
+        )
+
+
+def missing_values(block: Block) -> Iterator[Issue]:
+    """V317 for blank cells of required measures (cells with bad values are reported already)."""
+    src = block.source
+    for measure_id, mask in block.blanks.items():
+        header = src.headers.get(measure_id, measure_id)
+        for i in np.flatnonzero(mask):
+            yield make_issue(
+                "V317",
+                f"{header}: the cell is blank; {measure_id} is required",
+                location=src.cell(int(block.rows[i]), measure_id),
+                field=header,
+                expected="a value",
+            )

@@ -1,0 +1,1 @@
+"""Helpers shared by tests: external programs and test data locations."""
