@@ -163,7 +163,11 @@ def duplicate_keys(blocks: Sequence[Block]) -> Iterator[Issue]:
         where = "" if first_block is block else f" of {first_block.source.file}"
         day = block.date_of(j)
         extra = [block.keys[k][j] for k in key_names if k in block.keys]
-        extra += [block.categories[c][j] for c in category_ids if c in block.categories]
+        extra += [
+            block.categories[c][j]
+            for c in category_ids
+            if c in block.categories and block.categories[c] is not block.queue
+        ]
         key_text = ", ".join(
             x
             for x in (block.site[j], day.isoformat() if day else None, block.queue[j], *extra)
