@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opsgov.definitions import load_definition
-from opsgov.errors import DefinitionError, WorkbookError
+from opsgov.errors import DefinitionError, ExitCode, OpsgovError, WorkbookError
+from opsgov.fx import FxTable, load_fx
 from opsgov.harmonise.header import find_header
 from opsgov.harmonise.sheet import Context, harmonise_sheet
 from opsgov.harmonise.table import Block
@@ -25,7 +26,9 @@ from opsgov.lint.run import lint_workspace
 from opsgov.models.framework import NUMERIC_KINDS, Framework
 from opsgov.models.profile import Profile
 from opsgov.models.registry import Registry, Site
+from opsgov.models.results import Scorecard
 from opsgov.models.workspace import Workspace
+from opsgov.score.card import ScoreInputs, build_scorecard
 from opsgov.validate.rows import (
     check_bounds,
     check_period,
@@ -297,3 +300,96 @@ def validate(
     if period is not None and not explicit:
         run.issues.extend(_completeness(defs, run, period))
     return run
+
+
+class ScoreRefusedError(OpsgovError):
+    """The period has errors and `--allow-invalid` was not given."""
+
+    exit_code = ExitCode.FINDINGS
+
+
+@dataclass
+class ScoreRun:
+    """A scored period: the scorecard, and the validation run it was built from."""
+
+    card: Scorecard
+    validation: ValidationRun
+    issues: list[Issue]
+
+
+def previous_period(period: str) -> str:
+    """The month before `YYYY-MM`."""
+    year, month = int(period[:4]), int(period[5:7])
+    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+
+
+def _excluding_invalid(run: ValidationRun) -> tuple[list[Block], int]:
+    bad: dict[tuple[str, str], set[int]] = {}
+    for issue in run.issues:
+        loc = issue.location
+        if issue.severity == Severity.ERROR and loc and loc.sheet and loc.row:
+            bad.setdefault((loc.file, loc.sheet), set()).add(loc.row)
+    blocks, excluded = [], 0
+    for block in run.blocks:
+        rows = bad.get((block.source.file, block.source.sheet), set()) - {block.source.header_row}
+        if rows:
+            trimmed = block.without_rows(rows)
+            excluded += len(block) - len(trimmed)
+            blocks.append(trimmed)
+        else:
+            blocks.append(block)
+    return blocks, excluded
+
+
+def _fx(defs: Definitions) -> tuple[FxTable, list[Issue]]:
+    if defs.settings.fx_rates is None:
+        return FxTable(), []
+    path = defs.root / defs.settings.fx_rates
+    return load_fx(path, display_path(path))
+
+
+def _card(
+    defs: Definitions, run: ValidationRun, period: str, report_date: str, previous: Scorecard | None
+) -> tuple[Scorecard, list[Issue], int]:
+    blocks, excluded = _excluding_invalid(run)
+    fx, fx_issues = _fx(defs)
+    counts = {s.value: sum(1 for i in run.issues if i.severity == s) for s in Severity}
+    live = [s for s in defs.registry.sites if _live_in(s, period)]
+    card, issues = build_scorecard(
+        ScoreInputs(
+            framework=defs.framework,
+            registry=defs.registry,
+            settings=defs.settings,
+            blocks=blocks,
+            fx=fx,
+            period=period,
+            report_date=report_date,
+            live_sites=live,
+            paths=run.paths,
+            findings=counts,
+            excluded_rows=excluded,
+            previous=previous,
+        )
+    )
+    return card, [*fx_issues, *issues], excluded
+
+
+def score(
+    defs: Definitions, *, period: str, report_date: str, allow_invalid: bool = False
+) -> ScoreRun:
+    """Validate a period, then score it; refuses a period with errors unless `allow_invalid`."""
+    run = validate(defs, period=period)
+    errors = [i for i in run.issues if i.severity == Severity.ERROR]
+    if errors and not allow_invalid:
+        raise ScoreRefusedError(
+            f"{period} has {len(errors)} error(s) in its files; fix them, or score with "
+            "--allow-invalid to leave the offending rows out",
+            errors,
+        )
+    before = previous_period(period)
+    prior: Scorecard | None = None
+    if month_files(defs.inputs(before)):
+        prior_run = validate(defs, period=before)
+        prior, _, _ = _card(defs, prior_run, before, report_date, None)
+    card, issues, _ = _card(defs, run, period, report_date, prior)
+    return ScoreRun(card=card, validation=run, issues=issues)

@@ -6,6 +6,7 @@ structure, V3xx cell values, K4xx computation, S5xx scoring, P6xx playbooks.
 
 from __future__ import annotations
 
+from opsgov.catalogue.compute import COMPUTE_CODES
 from opsgov.catalogue.definitions import DEFINITION_CODES
 from opsgov.catalogue.values import VALUE_CODES
 from opsgov.catalogue.workbook import WORKBOOK_CODES
@@ -22,7 +23,9 @@ def _build(*tables: tuple[CodeSpec, ...]) -> dict[str, CodeSpec]:
     return out
 
 
-CATALOGUE: dict[str, CodeSpec] = _build(DEFINITION_CODES, WORKBOOK_CODES, VALUE_CODES)
+CATALOGUE: dict[str, CodeSpec] = _build(
+    DEFINITION_CODES, WORKBOOK_CODES, VALUE_CODES, COMPUTE_CODES
+)
 
 
 def catalogue_markdown() -> str:

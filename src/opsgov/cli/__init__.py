@@ -12,6 +12,7 @@ from opsgov.cli import init as init_cmd
 from opsgov.cli import inspect as inspect_cmd
 from opsgov.cli import lint as lint_cmd
 from opsgov.cli import schema as schema_cmd
+from opsgov.cli import score as score_cmd
 from opsgov.cli import validate as validate_cmd
 from opsgov.cli.common import State
 from opsgov.errors import ExitCode
@@ -54,6 +55,7 @@ schema_cmd.register(app)
 init_cmd.register(app)
 validate_cmd.register(app)
 inspect_cmd.register(app)
+score_cmd.register(app)
 
 
 def main() -> None:

@@ -55,6 +55,23 @@ class Block:
     def __len__(self) -> int:
         return int(self.rows.shape[0])
 
+    def without_rows(self, rows: set[int]) -> Block:
+        """A copy without the given sheet rows (rows with errors, under --allow-invalid)."""
+        keep = ~np.isin(self.rows, np.fromiter(rows, dtype=np.int64, count=len(rows)))
+        picked = np.flatnonzero(keep).tolist()
+        return Block(
+            source=self.source,
+            rows=self.rows[keep],
+            site=[self.site[i] for i in picked],
+            date=self.date[keep],
+            queue=[self.queue[i] for i in picked],
+            measures={m: v[keep] for m, v in self.measures.items()},
+            categories={c: [v[i] for i in picked] for c, v in self.categories.items()},
+            keys={k: [v[i] for i in picked] for k, v in self.keys.items()},
+            blanks={m: v[keep] for m, v in self.blanks.items()},
+            derived=self.derived,
+        )
+
     def date_of(self, index: int) -> dt.date | None:
         """The date of row `index`, if it has one."""
         ordinal = int(self.date[index])

@@ -29,11 +29,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Literal, NoReturn, cast
+from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from opsgov.errors import WorkbookError
+from opsgov.intake.failures import refuse
 from opsgov.intake.limits import Limits
 from opsgov.intake.raw import CellValue, RawSheet, RawWorkbook, TextFormat
 from opsgov.intake.sniff import FileFormat, utf16_without_bom
@@ -111,7 +111,7 @@ def read_delimited(path: Path, limits: Limits, options: CsvOptions | None = None
             )
         )
     if len(text) > limits.max_total_chars:
-        _fail(
+        refuse(
             path,
             "W206",
             f"the file holds {len(text):,} characters (limit {limits.max_total_chars:,})",
@@ -120,7 +120,7 @@ def read_delimited(path: Path, limits: Limits, options: CsvOptions | None = None
         notes.append(_nul_note(path, text))
         text = text.replace("\0", "")
     if not text.strip():
-        _fail(path, "W207", "the file holds no data, only blank lines")
+        refuse(path, "W207", "the file holds no data, only blank lines")
     delimiter = options.delimiter
     delimiter_source = "declared"
     if delimiter is None:
@@ -244,7 +244,7 @@ def _decode(path: Path, data: bytes, options: CsvOptions) -> tuple[str, str, str
         try:
             return data.decode(encoding), encoding, "declared"
         except UnicodeDecodeError as exc:
-            _fail(
+            refuse(
                 path,
                 "W214",
                 f"the file is not valid {options.encoding} text (byte {exc.start:,} cannot be "
@@ -301,7 +301,7 @@ def _parse(
             except StopIteration:
                 break
             except csv.Error as exc:
-                _fail(
+                refuse(
                     path,
                     "W214",
                     f"line {start_line:,}: a field is longer than {limits.max_cell_chars:,} "
@@ -321,7 +321,7 @@ def _parse(
                 truncated = True
             cells += width
             if cells > limits.max_cells:
-                _fail(path, "W206", f"the file holds more than {limits.max_cells:,} cells")
+                refuse(path, "W206", f"the file holds more than {limits.max_cells:,} cells")
             rows.append(row)
             last_start = start_line
     if (
@@ -331,7 +331,7 @@ def _parse(
         and text.count('"') % 2
         and _ends_inside_quotes(text, lines, last_start, delimiter)
     ):
-        _fail(
+        refuse(
             path,
             "W214",
             f"line {last_start:,}: a quote opens a field and is never closed, so the rest of "
@@ -388,13 +388,4 @@ def _cut_note(path: Path, what: str) -> Issue:
         "W215",
         f"the file has more data than the limits allow: {what} were not read",
         location=Location(file=str(path)),
-    )
-
-
-def _fail(
-    path: Path, code: str, message: str, *, line: int | None = None, found: object = None
-) -> NoReturn:
-    raise WorkbookError(
-        f"{path}: {message}",
-        [make_issue(code, message, location=Location(file=str(path), line=line), found=found)],
     )

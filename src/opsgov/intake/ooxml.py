@@ -20,10 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from opsgov.errors import WorkbookError
+from opsgov.intake.failures import refuse
 from opsgov.intake.limits import Limits
 from opsgov.intake.sheetscan import inflate, root_prefix
-from opsgov.issues import Location, make_issue
 
 STRUCTURE_PART_MAX = 64 << 20
 """Largest workbook.xml or .rels part read (real ones are a few kilobytes)."""
@@ -190,36 +189,25 @@ def _check_text_length(si: bytes, limit: int, path: Path, *, partial: bool = Fal
     body = re.sub(rb"<(?:[\w.-]+:)?rPh\b.*?</(?:[\w.-]+:)?rPh>", b"", si, flags=re.DOTALL)
     text = html.unescape(re.sub(rb"<[^>]*>", b"", body).decode("utf-8", errors="replace"))
     if len(text) > limit or (partial and len(si) > _LONGEST_PARTIAL):
-        raise WorkbookError(
-            f"{path}: shared string too long",
-            [
-                make_issue(
-                    "W206",
-                    f"the workbook's shared-string table holds a text of "
-                    f"{'more than ' if partial else ''}{len(text):,} characters, above the "
-                    f"{limit:,} characters a cell can hold",
-                    location=Location(file=str(path)),
-                    found=len(text),
-                    expected=f"at most {limit:,} characters",
-                )
-            ],
+        refuse(
+            path,
+            "W206",
+            f"the workbook's shared-string table holds a text of "
+            f"{'more than ' if partial else ''}{len(text):,} characters, above the {limit:,} "
+            "characters a cell can hold",
+            found=len(text),
         )
 
 
 def _read_part(zf: zipfile.ZipFile, name: str, path: Path) -> bytes:
     info = zf.getinfo(name)
     if info.file_size > STRUCTURE_PART_MAX:
-        raise WorkbookError(
-            f"{path}: {name} too large",
-            [
-                make_issue(
-                    "W204",
-                    f"the workbook part {name!r} declares {info.file_size:,} bytes; real "
-                    "ones are a few kilobytes",
-                    location=Location(file=str(path)),
-                    found=info.file_size,
-                )
-            ],
+        refuse(
+            path,
+            "W204",
+            f"the workbook part {name!r} declares {info.file_size:,} bytes; real ones are a "
+            "few kilobytes",
+            found=info.file_size,
         )
     with zf.open(info) as fh:
         return fh.read(STRUCTURE_PART_MAX)

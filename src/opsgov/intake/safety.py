@@ -20,9 +20,8 @@ import zipfile
 from pathlib import Path
 from typing import NoReturn
 
-from opsgov.errors import WorkbookError
+from opsgov.intake.failures import refuse
 from opsgov.intake.limits import Limits
-from opsgov.issues import Location, make_issue
 
 PROLOG_STEP = 1024
 """Bytes inflated at a time while looking for the root element of an XML part."""
@@ -81,16 +80,11 @@ def check_directory(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) ->
         name = info.filename
         _check_name(path, name, seen)
         if info.flag_bits & 0x1:
-            raise WorkbookError(
-                f"{path}: archive entries are password-protected",
-                [
-                    make_issue(
-                        "W201",
-                        f"the archive entry {name!r} is password-protected (encrypted): "
-                        "save an unprotected copy",
-                        location=Location(file=str(path)),
-                    )
-                ],
+            refuse(
+                path,
+                "W201",
+                f"the archive entry {name!r} is password-protected (encrypted): save an "
+                "unprotected copy",
             )
         if info.compress_type not in _METHODS:
             _refuse(
@@ -168,17 +162,12 @@ def check_prolog(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None
 
 def _check_doctype(path: Path, name: str, prolog: bytes) -> None:
     if b"<!DOCTYPE" in prolog.upper():
-        raise WorkbookError(
-            f"{path}: DOCTYPE in {name}",
-            [
-                make_issue(
-                    "W205",
-                    f"the workbook part {name!r} declares a DOCTYPE, which Excel and "
-                    "LibreOffice never write (XML entity attack): the file is refused",
-                    location=Location(file=str(path)),
-                    found=name,
-                )
-            ],
+        refuse(
+            path,
+            "W205",
+            f"the workbook part {name!r} declares a DOCTYPE, which Excel and LibreOffice never "
+            "write (XML entity attack): the file is refused",
+            found=name,
         )
 
 
@@ -212,16 +201,11 @@ def _check_name(path: Path, name: str, seen: set[str]) -> None:
 
 
 def _refuse(path: Path, message: str, found: object = None) -> NoReturn:
-    raise WorkbookError(
-        f"{path}: {message}",
-        [
-            make_issue(
-                "W204",
-                message,
-                location=Location(file=str(path)),
-                found=found,
-                hint="if the file is genuine, re-save it in Excel or LibreOffice; limits can "
-                "be raised in the intake settings",
-            )
-        ],
+    refuse(
+        path,
+        "W204",
+        message,
+        found=found,
+        hint="if the file is genuine, re-save it in Excel or LibreOffice; limits can be raised "
+        "in the intake settings",
     )

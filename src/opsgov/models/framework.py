@@ -203,6 +203,12 @@ class Scoring(Definition):
         default_factory=_default_points,
         description="banded: the score given for each RAG status.",
     )
+    composite_green: float = Field(
+        default=85.0, ge=0, le=100, description="A composite at or above this is green."
+    )
+    composite_amber: float = Field(
+        default=70.0, ge=0, le=100, description="At or above this (below green) amber; below, red."
+    )
     missing_kpi: MissingKpiRule = Field(
         default="reweight",
         description="A KPI with no value or insufficient data: reweight (share its weight among "

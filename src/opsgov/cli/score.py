@@ -1,0 +1,146 @@
+"""`opsgov score`: the month's scorecards at every level, and their outputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from opsgov.atomic import write_bytes
+from opsgov.cli.common import QuietOption, report_errors
+from opsgov.cli.validate import PeriodOption, check_period
+from opsgov.cli.workspace import WorkspaceOption, workspace_root
+from opsgov.console import make_console
+from opsgov.errors import OpsgovError
+from opsgov.models.results import Scorecard
+from opsgov.pipeline import load_definitions, score
+from opsgov.render.env import environment
+from opsgov.render.formatting import STATUS_LABEL, format_score
+from opsgov.render.outputs import OUTPUTS
+from opsgov.validate.rows import period_bounds
+from opsgov.workspace import display_path
+
+EPILOG = """Examples:
+
+  opsgov score --period 2026-10
+
+  opsgov score --period 2026-10 --out reports/ --report-date 2026-11-05
+
+  opsgov score --period 2026-10 --allow-invalid      (leave rows with errors out, and say so)
+"""
+
+_STYLE = {"green": "green", "amber": "yellow", "red": "red"}
+
+
+def league_table(card: Scorecard) -> Table:
+    """The sites ranked by composite, with RAG colours."""
+    table = Table(title=f"{card.workspace}: {card.period}", title_justify="left")
+    columns = ["#", "site", "vendor", "region", "composite", "status", "change"]
+    for name in columns:
+        right = name in {"#", "composite", "change"}
+        table.add_column(name, justify="right" if right else "left", overflow="fold")
+    sites = sorted(
+        (s for s in card.scopes if s.level == "site" and s.queue is None),
+        key=lambda s: (s.rank or 999, s.id),
+    )
+    for s in sites:
+        change = ""
+        if s.composite is not None and s.previous_composite is not None:
+            change = f"{s.composite - s.previous_composite:+.1f}"
+        table.add_row(
+            str(s.rank or "-"),
+            Text(f"{s.id} {s.name}"),
+            Text(s.vendor or ""),
+            Text(s.region or ""),
+            format_score(s.composite),
+            Text(STATUS_LABEL[s.status], style=_STYLE.get(s.status, "dim")),
+            change,
+        )
+    return table
+
+
+@report_errors
+def score_command(
+    period: PeriodOption = None,
+    workspace: WorkspaceOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Output folder (default: the workspace's outputs).", file_okay=False
+        ),
+    ] = None,
+    report_date: Annotated[
+        str | None,
+        typer.Option(
+            "--report-date",
+            help="Date printed on the reports, YYYY-MM-DD (default: the period's last day).",
+        ),
+    ] = None,
+    allow_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--allow-invalid", help="Score despite errors, leaving the offending rows out."
+        ),
+    ] = False,
+    template_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--template-dir", help="Templates that override the built-in ones.", file_okay=False
+        ),
+    ] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Score a month: every KPI at site, vendor, region and global level, rated, scored, ranked."""
+    period = check_period(period)
+    if period is None:
+        raise OpsgovError("give --period YYYY-MM")
+    if report_date is None:
+        report_date = period_bounds(period)[1].isoformat()
+    elif not re.fullmatch(r"\d{4}-\d{2}-\d{2}", report_date):
+        raise OpsgovError(f"--report-date must be YYYY-MM-DD; got {report_date!r}")
+    else:
+        dt.date.fromisoformat(report_date)
+    root = workspace_root(workspace)
+    defs = load_definitions(root)
+    result = score(defs, period=period, report_date=report_date, allow_invalid=allow_invalid)
+    folder = out or root / defs.settings.outputs.replace("{period}", period)
+    dirs = [d for d in (template_dir, root / "templates") if d is not None]
+    env = environment(dirs)
+    written = []
+    for name, render in OUTPUTS.items():
+        target = folder / name
+        write_bytes(target, render(result.card, env))
+        written.append(target)
+    console = make_console()
+    if not quiet:
+        if result.card.invalid_rows_excluded:
+            console.print(
+                f"{result.card.invalid_rows_excluded} rows with errors were left out "
+                "(--allow-invalid).",
+                style="bold yellow",
+            )
+        console.print(league_table(result.card))
+        findings = result.card.findings
+        console.print(
+            f"Findings from intake: {findings.get('error', 0)} errors, "
+            f"{findings.get('warning', 0)} warnings, "
+            f"{findings.get('info', 0)} info. `opsgov validate --period {period}` lists them."
+        )
+        for issue in result.issues:
+            console.print(
+                f"{issue.severity.value} {issue.code}: {issue.message}",
+                markup=False,
+                style="yellow",
+            )
+        for path in written:
+            console.print(f"wrote {display_path(path)}", style="dim", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("score", epilog=EPILOG)(score_command)

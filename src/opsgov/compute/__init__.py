@@ -1,0 +1,1 @@
+"""Compute: roll harmonised rows up to site, queue, vendor, region and global measures."""

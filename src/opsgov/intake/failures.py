@@ -1,0 +1,42 @@
+"""How the intake modules stop on a file they cannot read: `WorkbookError` with one finding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+from opsgov.errors import WorkbookError
+from opsgov.issues import Location, make_issue
+
+
+def refuse(
+    path: Path,
+    code: str,
+    message: str,
+    *,
+    sheet: str | None = None,
+    row: int | None = None,
+    col: int | None = None,
+    line: int | None = None,
+    found: object = None,
+    hint: str | None = None,
+) -> NoReturn:
+    """Raise `WorkbookError` carrying one W2xx finding located in the file.
+
+    Args:
+        path: The file, as the caller named it.
+        code: The finding code (W2xx).
+        message: What is wrong and what to do, in the user's words.
+        sheet: The sheet, when the problem is in one.
+        row: 1-based row of the cell concerned.
+        col: 1-based column of the cell concerned.
+        line: 1-based line, for text files.
+        found: The value found, shown with the finding.
+        hint: How to fix it, when the message does not say.
+
+    Raises:
+        WorkbookError: Always.
+    """
+    location = Location(file=str(path), sheet=sheet, row=row, col=col, line=line)
+    issue = make_issue(code, message, location=location, found=found, hint=hint)
+    raise WorkbookError(f"{path}: {message}", [issue])

@@ -1,0 +1,330 @@
+"""python-calamine sheets to `RawSheet`s: positions, empty cells, limits, notes.
+
+python-calamine returns each sheet's used rectangle with empty strings for empty cells (and,
+indistinguishably, for error cells and formulas without results, which the byte scan of
+`opsgov.intake.sheetscan` restores). This module turns rows into `RawSheet` rows: empty
+strings become None, error cells become `CellError`, text is counted against the character
+limits as rows arrive (so that one long text referenced from many cells is stopped early),
+and rows and columns beyond the limits are cut with a note.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import zipfile
+from concurrent.futures import Future
+from datetime import timedelta
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import python_calamine as calamine
+
+from opsgov.intake.failures import refuse
+from opsgov.intake.limits import Limits
+from opsgov.intake.raw import (
+    CellError,
+    CellRange,
+    CellValue,
+    RawSheet,
+    RawWorkbook,
+    SheetVisibility,
+)
+from opsgov.intake.sheetscan import CellFacts
+from opsgov.intake.sniff import FileFormat
+from opsgov.issues import Issue, Location, column_letter, make_issue
+
+_ISO_DURATION = re.compile(
+    r"^(-)?P(?:(\d+)D)?T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$"
+)  # fmt: skip
+
+
+def read_sheets(
+    path: Path,
+    fmt: FileFormat,
+    workbook: calamine.CalamineWorkbook,
+    facts: dict[str, Future[CellFacts]],
+    limits: Limits,
+    book: RawWorkbook,
+) -> None:
+    """Append the workbook's worksheets to `book`, with notes on skipped and hidden sheets.
+
+    Args:
+        path: The file, for locations.
+        fmt: Its format (ods durations need converting).
+        workbook: The open reader.
+        facts: Error cells and formulas without results per sheet name, as the byte scan
+            finds them (xlsx and xlsm only); waited for when a sheet needs them.
+        limits: Rows, columns, cells and characters read at most.
+        book: The workbook being built.
+    """
+    budget = _Budget(limits)
+    for index, meta in enumerate(workbook.sheets_metadata):
+        if meta.typ != calamine.SheetTypeEnum.WorkSheet:
+            kind = _sheet_kind(meta.typ)
+            book.notes.append(
+                make_issue(
+                    "W216",
+                    f"the {kind} {meta.name!r} holds no table cells: skipped",
+                    location=Location(file=str(path), sheet=meta.name),
+                )
+            )
+            continue
+        visibility = _visibility(meta.visible)
+        sheet = _read_sheet(path, fmt, workbook, meta.name, limits, budget, book.notes)
+        sheet.index = index
+        sheet.visibility = visibility
+        found = facts.get(meta.name)
+        if found is not None:
+            _apply_facts(sheet, found.result())
+        if visibility is not SheetVisibility.VISIBLE:
+            words = (
+                "very hidden (only VBA can show it)"
+                if visibility.value == "very_hidden"
+                else "hidden"
+            )
+            book.notes.append(
+                make_issue(
+                    "W211",
+                    f"the sheet {meta.name!r} is {words}; it is read only when named explicitly",
+                    location=Location(file=str(path), sheet=meta.name),
+                    found=visibility.value,
+                )
+            )
+        book.sheets.append(sheet)
+
+
+def _visibility(state: calamine.SheetVisibleEnum) -> SheetVisibility:
+    if state == calamine.SheetVisibleEnum.Hidden:
+        return SheetVisibility.HIDDEN
+    if state == calamine.SheetVisibleEnum.VeryHidden:
+        return SheetVisibility.VERY_HIDDEN
+    return SheetVisibility.VISIBLE
+
+
+def _sheet_kind(kind: calamine.SheetTypeEnum) -> str:
+    """`chart sheet`, `dialog sheet`, `macro sheet` or `vba module`."""
+    for member, words in (
+        (calamine.SheetTypeEnum.ChartSheet, "chart sheet"),
+        (calamine.SheetTypeEnum.DialogSheet, "dialog sheet"),
+        (calamine.SheetTypeEnum.MacroSheet, "macro sheet"),
+        (calamine.SheetTypeEnum.Vba, "VBA module"),
+    ):
+        if kind == member:
+            return words
+    return "sheet"
+
+
+class _Budget:
+    """Cells and characters read so far from one file, against the limits."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.cells = 0
+        self.chars = 0
+
+
+def _read_sheet(
+    path: Path,
+    fmt: FileFormat,
+    workbook: calamine.CalamineWorkbook,
+    name: str,
+    limits: Limits,
+    budget: _Budget,
+    notes: list[Issue],
+) -> RawSheet:
+    sheet = workbook.get_sheet_by_name(name)
+    merged = [
+        CellRange(r0 + 1, c0 + 1, r1 + 1, c1 + 1)
+        for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
+    ]
+    start, end = sheet.start, sheet.end
+    if start is None or end is None:
+        return RawSheet(name=name, merged=merged)
+    height, width = end[0] - start[0] + 1, end[1] - start[1] + 1
+    budget.cells += height * width
+    if budget.cells > limits.max_cells:
+        refuse(
+            path,
+            "W206",
+            f"the sheets hold more than {limits.max_cells:,} cells (the sheet {name!r} spans "
+            f"{height:,} rows by {width:,} columns)",
+            sheet=name,
+            found=budget.cells,
+        )
+    n_rows, n_cols = min(height, limits.max_rows), min(width, limits.max_cols)
+    if (n_rows, n_cols) != (height, width):
+        notes.append(
+            make_issue(
+                "W215",
+                f"the sheet {name!r} has {height:,} rows by {width:,} columns; only the first "
+                f"{n_rows:,} rows and {n_cols:,} columns were read",
+                location=Location(file=str(path), sheet=name),
+            )
+        )
+    pad_rows, pad_cols = _iter_rows_padding()
+    skip = start[0] if pad_rows else 0
+    col0 = start[1] if pad_cols else 0
+    first_row, first_col = start[0] + 1, start[1] + 1
+    rows: list[list[CellValue]] = []
+    for row in islice(sheet.iter_rows(), skip, skip + n_rows):
+        values: list[Any] = row[col0 : col0 + n_cols] if (col0 or len(row) > n_cols) else row
+        strs = [v for v in values if type(v) is str]
+        if strs:
+            chars = sum(map(len, strs))
+            budget.chars += chars
+            if chars > limits.max_cell_chars:
+                _check_cells(path, name, values, first_row + len(rows), first_col, limits)
+            if budget.chars > limits.max_total_chars:
+                refuse(
+                    path,
+                    "W206",
+                    f"the file holds more than {limits.max_total_chars:,} characters of text "
+                    f"(reached on the sheet {name!r})",
+                    sheet=name,
+                )
+            if "" in strs:
+                values = [None if v == "" else v for v in values]
+            if fmt is FileFormat.ODS:
+                values = [_ods_duration(v) if type(v) is str else v for v in values]
+        rows.append(values)
+    return RawSheet(
+        name=name,
+        first_row=first_row,
+        first_col=first_col,
+        rows=rows,
+        merged=merged,
+        truncated=(n_rows, n_cols) != (height, width),
+    )
+
+
+def _check_cells(
+    path: Path, sheet: str, values: list[Any], row: int, first_col: int, limits: Limits
+) -> None:
+    for offset, value in enumerate(values):
+        if type(value) is str and len(value) > limits.max_cell_chars:
+            refuse(
+                path,
+                "W206",
+                f"the cell holds {len(value):,} characters; a cell holds at most "
+                f"{limits.max_cell_chars:,}",
+                sheet=sheet,
+                row=row,
+                col=first_col + offset,
+                found=len(value),
+            )
+
+
+def _apply_facts(sheet: RawSheet, facts: CellFacts) -> None:
+    """Put the error cells the byte scan found in place of the reader's empty strings."""
+    sheet.formula_cells_without_value = set(facts.formulas_without_value)
+    for (row, col), code in facts.errors.items():
+        r, c = row - sheet.first_row, col - sheet.first_col
+        inside = 0 <= r < len(sheet.rows) and 0 <= c < len(sheet.rows[r])
+        if inside and sheet.rows[r][c] is None:
+            sheet.rows[r][c] = CellError(code)
+
+
+def formula_notes(
+    path: Path, book: RawWorkbook, facts: dict[str, CellFacts], full_calc: bool
+) -> None:
+    """Add W210 (formulas without results) and W213 (results that may be placeholders).
+
+    Args:
+        path: The file, for locations.
+        book: The workbook read.
+        facts: What the byte scan found per sheet.
+        full_calc: Whether the workbook asks to be recalculated when opened.
+    """
+    stale = 0
+    for sheet in book.sheets:
+        missing = sorted(sheet.formula_cells_without_value)
+        if missing:
+            shown = ", ".join(f"{column_letter(c)}{r}" for r, c in missing[:5])
+            more = f" and {len(missing) - 5:,} more" if len(missing) > 5 else ""
+            first_row, first_col = missing[0]
+            book.notes.append(
+                make_issue(
+                    "W210",
+                    f"{len(missing):,} cell{'s' if len(missing) > 1 else ''} on the sheet "
+                    f"{sheet.name!r} hold{'' if len(missing) > 1 else 's'} a formula without a "
+                    f"stored result ({shown}{more}) and read as empty: open the file in Excel "
+                    "or LibreOffice and save it",
+                    location=Location(
+                        file=str(path), sheet=sheet.name, row=first_row, col=first_col
+                    ),
+                    found=len(missing),
+                )
+            )
+        found = facts.get(sheet.name)
+        if found is not None:
+            stale += found.formulas - len(found.formulas_without_value)
+    if full_calc and stale:
+        book.notes.append(
+            make_issue(
+                "W213",
+                f"the workbook asks to be recalculated when opened, and {stale:,} formula "
+                "results stored in it may be placeholders written by a program that does not "
+                "calculate: open the file in Excel or LibreOffice and save it",
+                location=Location(file=str(path)),
+                found=stale,
+            )
+        )
+
+
+@functools.cache
+def _iter_rows_padding() -> tuple[bool, bool]:
+    """Whether `CalamineSheet.iter_rows` starts at row 1 / column A rather than at the data.
+
+    python-calamine 0.9.1 yields leading empty rows but not leading empty columns; the
+    answer is measured once on a one-cell workbook (B3) instead of assumed, so that another
+    version cannot silently shift every row.
+    """
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+        'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/></Types>',
+        "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>",
+        "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": '<worksheet xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main"><sheetData><row r="3"><c r="B3"><v>7</v></c></row>'
+        "</sheetData></worksheet>",
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, text in parts.items():
+            zf.writestr(name, text)
+    buffer.seek(0)
+    with calamine.CalamineWorkbook.from_filelike(buffer) as workbook:
+        rows = list(workbook.get_sheet_by_index(0).iter_rows())
+    return len(rows) == 3, len(rows[-1]) == 2
+
+
+def _ods_duration(text: str) -> CellValue:
+    """ODF durations (`PT30H00M00S`), which the reader returns as text, as timedelta."""
+    if not text.startswith(("P", "-P")):
+        return text
+    m = _ISO_DURATION.match(text)
+    if m is None or m.group(0) in ("P", "-P", "PT", "-PT"):
+        return text
+    sign, days, hours, minutes, seconds = m.groups()
+    value = timedelta(
+        days=int(days or 0),
+        hours=int(hours or 0),
+        minutes=int(minutes or 0),
+        seconds=float(seconds or 0),
+    )
+    return -value if sign else value

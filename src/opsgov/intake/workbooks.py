@@ -1,0 +1,205 @@
+"""Reading spreadsheets (xlsx, xlsm, xlsb, xls, ods) with python-calamine, safely.
+
+Before calamine opens a file: the archive checks of `opsgov.intake.safety`; for xlsx/xlsm
+the package structure (`opsgov.intake.ooxml`), the shared strings, and the extent of every
+worksheet (`opsgov.intake.sheetscan`), so that no sheet can make calamine allocate more than
+the cell budget; for xls, xlsb and ods, whose binary or ODF layout gives no cheap bound, a
+measuring child process (`opsgov.intake.isolation`). While calamine parses (it releases the
+GIL), a background thread finds error cells and formulas without stored results.
+
+Exceptions of the libraries are not caught here: `opsgov.intake.readers` maps them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import python_calamine as calamine
+
+from opsgov.intake.failures import refuse
+from opsgov.intake.isolation import IsolationError, measure
+from opsgov.intake.legacy import ods_facts, xls_date_system, xlsb_date_system
+from opsgov.intake.limits import Limits
+from opsgov.intake.ooxml import check_shared_strings, workbook_parts
+from opsgov.intake.raw import RawWorkbook
+from opsgov.intake.safety import check_archive
+from opsgov.intake.sheets import formula_notes, read_sheets
+from opsgov.intake.sheetscan import EXCEL_MAX_COLS, EXCEL_MAX_ROWS, Extent, scan_cells, scan_extent
+from opsgov.intake.sniff import FileFormat
+from opsgov.issues import Location, Severity, make_issue
+
+_ZIP_FORMATS = frozenset({FileFormat.XLSX, FileFormat.XLSM, FileFormat.XLSB, FileFormat.ODS})
+_CALAMINE_EXTENSIONS = {
+    FileFormat.XLSX: (".xlsx", ".xlsm", ".xlam"),
+    FileFormat.XLSM: (".xlsm", ".xlsx", ".xlam"),
+    FileFormat.XLSB: (".xlsb",),
+    FileFormat.XLS: (".xls", ".xla"),
+    FileFormat.ODS: (".ods",),
+}
+"""Extensions from which calamine chooses the right parser (it goes by the name)."""
+_MACRO_SHEETS = frozenset({"xlMacrosheet", "xlIntlMacrosheet"})
+
+
+def read_spreadsheet(path: Path, fmt: FileFormat, limits: Limits) -> RawWorkbook:
+    """Read a workbook whose real format is `fmt`.
+
+    Args:
+        path: The file.
+        fmt: Its format, as sniffed: xlsx, xlsm, xlsb, xls or ods.
+        limits: What may be read.
+
+    Returns:
+        The sheets and notes.
+
+    Raises:
+        WorkbookError: A check refused the file.
+    """
+    book = RawWorkbook(path=path, format=fmt)
+    worksheets: dict[str, tuple[zipfile.ZipInfo, bool]] = {}
+    full_calc = False
+    isolate = limits.isolate_legacy_formats and fmt in (
+        FileFormat.XLS,
+        FileFormat.XLSB,
+        FileFormat.ODS,
+    )
+    if fmt in _ZIP_FORMATS:
+        check_archive(path, limits)
+    if fmt in (FileFormat.XLSX, FileFormat.XLSM):
+        with zipfile.ZipFile(path) as zf:
+            parts = workbook_parts(zf, path)
+            if parts is None:
+                isolate = limits.isolate_legacy_formats
+            else:
+                book.date_system = 1904 if parts.date1904 else 1900
+                full_calc = parts.full_calc_on_load
+                for declared in parts.sheets:
+                    if declared.kind in _MACRO_SHEETS:
+                        refuse(
+                            path,
+                            "W203",
+                            f"the workbook holds an Excel 4.0 macro sheet ({declared.name!r}), "
+                            "which cannot be read: delete that sheet, or copy the data sheets "
+                            "into a new .xlsx",
+                            found=declared.name,
+                        )
+                if parts.shared_strings:
+                    check_shared_strings(zf, parts.shared_strings, path, limits)
+                for declared in parts.sheets:
+                    if declared.part and declared.kind == "worksheet":
+                        info = zf.getinfo(declared.part)
+                        extent = scan_extent(path, info, limits.max_cells)
+                        _check_extent(path, declared.name, extent, limits)
+                        worksheets[declared.name] = (info, extent.exact)
+    elif fmt is FileFormat.XLSB:
+        with zipfile.ZipFile(path) as zf:
+            book.date_system = xlsb_date_system(zf)
+    elif fmt is FileFormat.ODS:
+        with zipfile.ZipFile(path) as zf:
+            book.date_system, ods_errors = ods_facts(zf)
+        if ods_errors:
+            book.notes.append(
+                make_issue(
+                    "W212",
+                    f"{ods_errors:,} cell{'s hold' if ods_errors > 1 else ' holds'} an error "
+                    "value (such as #DIV/0!), which reads as empty in .ods files; save the "
+                    "file as .xlsx to see where",
+                    location=Location(file=str(path)),
+                    severity=Severity.WARNING,
+                    found=ods_errors,
+                )
+            )
+    else:
+        book.date_system = xls_date_system(path)
+    if fmt in (FileFormat.XLS, FileFormat.XLSB):
+        book.notes.append(
+            make_issue(
+                "W212",
+                f"in {fmt.value} files, cells holding Excel errors (#DIV/0!, #N/A, ...) read as "
+                "empty; save the file as .xlsx to tell errors from blanks",
+                location=Location(file=str(path)),
+            )
+        )
+    # Error cells and formulas without results are found while calamine parses: it
+    # releases the GIL, so on two cores the scan costs no wall-clock time.
+    with _reader_path(path, fmt) as alias, ThreadPoolExecutor(max_workers=1) as pool:
+        facts = {
+            name: pool.submit(scan_cells, path, info, exact)
+            for name, (info, exact) in worksheets.items()
+        }
+        if isolate:
+            _measure(path, alias, limits)
+        with calamine.CalamineWorkbook.from_path(str(alias)) as workbook:
+            read_sheets(path, fmt, workbook, facts, limits, book)
+    formula_notes(path, book, {name: f.result() for name, f in facts.items()}, full_calc)
+    return book
+
+
+def _check_extent(path: Path, name: str, scan: Extent, limits: Limits) -> None:
+    if scan.max_row > EXCEL_MAX_ROWS or scan.max_col > EXCEL_MAX_COLS:
+        refuse(
+            path,
+            "W206",
+            f"the sheet {name!r} has cells outside Excel's grid of {EXCEL_MAX_ROWS:,} rows by "
+            f"{EXCEL_MAX_COLS:,} columns (up to row {scan.max_row:,}, column "
+            f"{scan.max_col:,}): no spreadsheet program writes such a file",
+            sheet=name,
+        )
+    if scan.cells > limits.max_cells:
+        refuse(
+            path,
+            "W206",
+            f"the sheet {name!r} spans {scan.max_row:,} rows by {scan.max_col:,} columns, "
+            f"{scan.cells:,} cells (limit {limits.max_cells:,})",
+            sheet=name,
+            found=scan.cells,
+        )
+
+
+def _measure(path: Path, alias: Path, limits: Limits) -> None:
+    try:
+        measured = measure(alias, limits)
+    except IsolationError as exc:
+        if exc.reason == "timeout":
+            message = (
+                f"the reader did not finish within {limits.isolation_timeout_seconds:g} s; the "
+                "file is damaged or far larger than it looks"
+            )
+        else:
+            message = (
+                "the reader ran out of memory or crashed on this file, which means it is "
+                "damaged or declares a far larger sheet than it holds"
+            )
+        refuse(path, "W206" if exc.reason == "timeout" else "W200", message, found=exc.detail)
+    total = 0
+    for name, cells in measured.extents.items():
+        total += cells
+        if cells > limits.max_cells or total > limits.max_cells:
+            refuse(
+                path,
+                "W206",
+                f"the sheet {name!r} spans {cells:,} cells (limit {limits.max_cells:,} for the "
+                "file)",
+                sheet=name,
+                found=cells,
+            )
+
+
+@contextlib.contextmanager
+def _reader_path(path: Path, fmt: FileFormat) -> Iterator[Path]:
+    """The path under a name whose extension makes calamine choose the right parser."""
+    if path.suffix.lower() in _CALAMINE_EXTENSIONS[fmt]:
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="opsgov-read-") as tmp:
+        alias = Path(tmp) / f"workbook{_CALAMINE_EXTENSIONS[fmt][0]}"
+        try:
+            alias.symlink_to(path.resolve())
+        except OSError:
+            shutil.copyfile(path, alias)
+        yield alias

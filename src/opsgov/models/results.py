@@ -1,0 +1,176 @@
+"""The scorecard: the one result model every output of `opsgov score` is rendered from.
+
+Its JSON form (`scorecard.json`) is versioned by `schema_version`, documented in
+`docs/scorecard-json.md`, and checked against `schemas/scorecard.schema.json`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCORECARD_SCHEMA_VERSION = 1
+
+Level = Literal["site", "vendor", "region", "global"]
+Status = Literal["green", "amber", "red", "insufficient_data", "no_data", "not_rated"]
+
+
+class Result(BaseModel):
+    """Base of result models: immutable, no unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Target(Result):
+    """The target and thresholds used for one KPI at one scope, and where they came from."""
+
+    target: float | None = Field(description="Expected level.")
+    green: float | None = Field(description="Green threshold (higher/lower is better).")
+    amber: float | None = Field(description="Amber threshold (the contractual minimum).")
+    band_green: tuple[float, float] | None = Field(description="Green band (target band KPIs).")
+    band_amber: tuple[float, float] | None = Field(description="Amber band (target band KPIs).")
+    floor: float | None = Field(description="Where the score reaches 0.")
+    min_sample: float | None = Field(description="Least sample for a value.")
+    source: str = Field(
+        description="`framework`, or the override applied: `vendor acme_bpo (workspace)`."
+    )
+    reason: str = Field(default="", description="Why the override exists, from its definition.")
+
+
+class KpiResult(Result):
+    """One KPI at one scope."""
+
+    kpi: str = Field(description="KPI id.")
+    value: float | None = Field(
+        description="The value, from rolled-up measures; None without data."
+    )
+    status: Status = Field(description="RAG status, or why there is none.")
+    score: float | None = Field(description="0-100 score, for scored KPIs with a value.")
+    sample: float | None = Field(description="The sample measure's value, where a minimum applies.")
+    target: Target = Field(description="Target and thresholds used.")
+    previous: float | None = Field(default=None, description="The previous period's value.")
+    change: float | None = Field(default=None, description="Value minus the previous value.")
+
+
+class CategoryResult(Result):
+    """One scorecard category at one scope."""
+
+    category: str = Field(description="Category id.")
+    score: float | None = Field(description="Weighted score of its KPIs with a value, 0-100.")
+    coverage: float = Field(description="Share of the category's KPI weight that had a score, 0-1.")
+
+
+class ScopeResult(Result):
+    """Every KPI for one site, vendor, region, the whole operation, or one queue of them."""
+
+    level: Level = Field(description="site, vendor, region or global.")
+    id: str = Field(description="Site, vendor or region id; `global` for the whole operation.")
+    name: str = Field(description="Human name.")
+    queue: str | None = Field(default=None, description="The queue, for a per-queue breakdown.")
+    vendor: str | None = Field(default=None, description="The vendor (sites).")
+    region: str | None = Field(default=None, description="The region (sites).")
+    sites: list[str] = Field(description="Sites rolled up into this scope.")
+    measures: dict[str, float | None] = Field(
+        description="Rolled-up measures (money in the reporting currency)."
+    )
+    kpis: list[KpiResult] = Field(description="KPI results in framework order.")
+    categories: list[CategoryResult] = Field(description="Category scores.")
+    composite: float | None = Field(description="Weighted composite score, 0-100.")
+    coverage: float = Field(description="Share of category weight with a score, 0-1.")
+    status: Status = Field(description="RAG of the composite.")
+    rank: int | None = Field(default=None, description="Rank among scopes of its level, 1 best.")
+    previous_composite: float | None = Field(
+        default=None, description="Previous period's composite."
+    )
+
+    def kpi(self, kpi_id: str) -> KpiResult | None:
+        """The result of one KPI."""
+        return next((k for k in self.kpis if k.kpi == kpi_id), None)
+
+
+class CellSpan(Result):
+    """Cells of one column of one sheet that fed a measure."""
+
+    file: str = Field(description="File.")
+    sheet: str = Field(description="Sheet.")
+    column: str = Field(description="Column letter.")
+    header: str = Field(description="Column header.")
+    rows: str = Field(description="Row ranges, such as `5-35` or `5-20, 22-35`.")
+
+
+class Lineage(Result):
+    """Where one site measure came from."""
+
+    site: str = Field(description="Site id.")
+    measure: str = Field(description="Measure id.")
+    cells: list[CellSpan] = Field(description="The cells summed (or taken) into it.")
+    currency: str | None = Field(default=None, description="Currency before conversion.")
+    fx_rate: float | None = Field(default=None, description="Rate to the reporting currency.")
+
+
+class KpiInfo(Result):
+    """A KPI's definition, repeated for readers of the outputs."""
+
+    id: str = Field(description="KPI id.")
+    name: str = Field(description="Name.")
+    category: str | None = Field(description="Category id.")
+    formula: str = Field(description="Formula.")
+    unit: str = Field(description="Unit.")
+    format: str = Field(description="Display format.")
+    direction: str = Field(description="Direction.")
+    owner: str = Field(description="Owner.")
+    description: str = Field(description="Description.")
+    weight: float = Field(description="Weight within its category.")
+
+
+class CategoryInfo(Result):
+    """A category's definition."""
+
+    id: str = Field(description="Category id.")
+    name: str = Field(description="Name.")
+    weight: float = Field(description="Weight in the composite, percent.")
+
+
+class TriggeredPlaybook(Result):
+    """A playbook whose trigger fired for a scope (filled in by the playbooks feature)."""
+
+    playbook: str = Field(description="Playbook id.")
+    scope: str = Field(description="Site, vendor or region id.")
+    why: str = Field(description="The values and thresholds that fired it.")
+
+
+class Scorecard(Result):
+    """Everything `opsgov score` produced for a period."""
+
+    schema_version: int = Field(
+        default=SCORECARD_SCHEMA_VERSION, description="Version of this format."
+    )
+    period: str = Field(description="YYYY-MM.")
+    previous_period: str | None = Field(
+        description="The period compared against, when its data was there."
+    )
+    report_date: str = Field(
+        description="The date printed on the reports (an input, not the clock)."
+    )
+    workspace: str = Field(description="Workspace name.")
+    framework: str = Field(description="Framework id and version.")
+    reporting_currency: str = Field(description="ISO 4217 code all money is in.")
+    scoring_method: str = Field(description="How KPI values became scores.")
+    invalid_rows_excluded: int = Field(description="Rows left out for errors (--allow-invalid).")
+    findings: dict[str, int] = Field(description="Findings of intake and validation, by severity.")
+    categories: list[CategoryInfo] = Field(description="Categories, with weights.")
+    kpis: list[KpiInfo] = Field(description="KPI definitions, in framework order.")
+    scopes: list[ScopeResult] = Field(description="Global, regions, vendors, sites, then queues.")
+    lineage: list[Lineage] = Field(description="Where each site measure came from.")
+    playbooks: list[TriggeredPlaybook] = Field(
+        default_factory=list, description="Playbooks triggered."
+    )
+    inputs: dict[str, str] = Field(description="Input file -> SHA-256, for audit.")
+
+    def scope(self, level: Level, scope_id: str, queue: str | None = None) -> ScopeResult | None:
+        """One scope's results."""
+        return next(
+            (s for s in self.scopes if s.level == level and s.id == scope_id and s.queue == queue),
+            None,
+        )

@@ -1,0 +1,1 @@
+"""Render: the scorecard as JSON, Markdown, HTML, xlsx and terminal tables."""

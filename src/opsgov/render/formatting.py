@@ -1,0 +1,70 @@
+"""Display a KPI value as its framework format says: 95.2 %, 07:05, $2.01, 1,234."""
+
+from __future__ import annotations
+
+import math
+
+STATUS_LABEL = {
+    "green": "Green",
+    "amber": "Amber",
+    "red": "Red",
+    "insufficient_data": "Insufficient data",
+    "no_data": "No data",
+    "not_rated": "-",
+}
+
+
+def _clock(seconds: float, hours: bool) -> str:
+    sign = "-" if seconds < 0 else ""
+    total = round(abs(seconds))
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    if hours or h:
+        return f"{sign}{h}:{m:02d}:{s:02d}" if hours else f"{sign}{h * 60 + m:02d}:{s:02d}"
+    return f"{sign}{m:02d}:{s:02d}"
+
+
+def format_value(
+    value: float | None, fmt: str, currency: str = "", decimals: int | None = None
+) -> str:
+    """The value as people read it; an em dash when there is none."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "\u2014"
+    if fmt == "percent":
+        return f"{value * 100:,.{1 if decimals is None else decimals}f} %"
+    if fmt == "mm:ss":
+        return _clock(value, hours=False)
+    if fmt == "hh:mm:ss":
+        return _clock(value, hours=True)
+    if fmt == "seconds":
+        return f"{value:,.{0 if decimals is None else decimals}f} s"
+    if fmt == "hours":
+        return f"{value:,.{1 if decimals is None else decimals}f} h"
+    if fmt == "currency":
+        return f"{currency} {value:,.{2 if decimals is None else decimals}f}".strip()
+    if fmt == "count":
+        return f"{value:,.{0 if decimals is None else decimals}f}"
+    return f"{value:,.{2 if decimals is None else decimals}f}"
+
+
+def format_score(value: float | None) -> str:
+    """A 0-100 score, one decimal."""
+    return "\u2014" if value is None else f"{value:.1f}"
+
+
+def format_change(change: float | None, fmt: str, currency: str = "") -> str:
+    """A signed change in the KPI's own format (percentage points for percents)."""
+    if change is None:
+        return ""
+    sign = "+" if change > 0 else ("-" if change < 0 else "\u00b1")
+    if fmt == "percent":
+        return f"{sign}{abs(change) * 100:.1f} pp"
+    return sign + format_value(abs(change), fmt, currency)
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"})
+
+
+def md_text(text: object) -> str:
+    """Text from a vendor or a definition, inert in Markdown: no links, HTML or table breaks."""
+    return str(text).replace("\n", " ").replace("\r", " ").translate(_MD_SPECIAL)

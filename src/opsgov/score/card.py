@@ -1,0 +1,318 @@
+"""Build the scorecard: every KPI at every level, rated, scored, ranked and compared."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from opsgov.compute.groups import Groups
+from opsgov.compute.kpis import KpiEngine
+from opsgov.compute.lineage import lineage
+from opsgov.compute.rollup import Measures, across_sites, convert_money, site_measures
+from opsgov.fx import FxTable
+from opsgov.harmonise.table import Block
+from opsgov.issues import Issue, Location, make_issue
+from opsgov.models.framework import Framework
+from opsgov.models.registry import Registry, Site
+from opsgov.models.results import (
+    CategoryInfo,
+    CategoryResult,
+    KpiInfo,
+    KpiResult,
+    Level,
+    Lineage,
+    ScopeResult,
+    Scorecard,
+    Status,
+)
+from opsgov.models.workspace import Workspace
+from opsgov.score.rating import rag, score
+from opsgov.score.targets import Scope, resolve_target
+
+
+@dataclass(frozen=True)
+class ScoreInputs:
+    """Everything the scorecard is built from."""
+
+    framework: Framework
+    registry: Registry
+    settings: Workspace
+    blocks: Sequence[Block]
+    fx: FxTable
+    period: str
+    report_date: str
+    live_sites: Sequence[Site]
+    paths: Mapping[str, Path]
+    findings: Mapping[str, int]
+    excluded_rows: int = 0
+    previous: Scorecard | None = None
+
+
+def _composite_status(value: float | None, framework: Framework) -> Status:
+    if value is None:
+        return "no_data"
+    s = framework.scoring
+    return (
+        "green"
+        if value >= s.composite_green
+        else ("amber" if value >= s.composite_amber else "red")
+    )
+
+
+def _weighted(
+    pairs: Sequence[tuple[float, float | None]], zero_missing: bool
+) -> tuple[float | None, float]:
+    """Weighted mean of (weight, score) and the share of weight that had a score."""
+    total = sum(w for w, _ in pairs)
+    scored = [(w, s) for w, s in pairs if s is not None]
+    covered = sum(w for w, _ in scored)
+    coverage = covered / total if total else 0.0
+    if not scored:
+        return None, coverage
+    denominator = total if zero_missing else covered
+    return (sum(w * s for w, s in scored) / denominator if denominator else None), coverage
+
+
+class _Scorer:
+    def __init__(self, inputs: ScoreInputs) -> None:
+        self.inputs = inputs
+        self.framework = inputs.framework
+        self.engine = KpiEngine.build(inputs.framework)
+        self.previous = {
+            (s.level, s.id, s.queue): s for s in (inputs.previous.scopes if inputs.previous else [])
+        }
+
+    def scope(
+        self,
+        level: Level,
+        scope_id: str,
+        name: str,
+        parts: Sequence[Measures],
+        where: Scope,
+        sites: list[str],
+        queue: str | None = None,
+        site: Site | None = None,
+    ) -> ScopeResult:
+        fw = self.framework
+        measures = across_sites(fw, parts)
+        previous = self.previous.get((level, scope_id, queue))
+        kpis: list[KpiResult] = []
+        for kpi in fw.kpis:
+            target = resolve_target(kpi, where, fw.overrides, self.inputs.settings.overrides)
+            # A ratio of sums over the sites that report everything the KPI needs: a site
+            # without the numerator must not dilute the denominator.
+            needed = self.engine.needs[kpi.id]
+            complete = [p for p in parts if all(p.get(m) is not None for m in needed)]
+            own = across_sites(fw, complete) if len(complete) < len(parts) else measures
+            value = self.engine.evaluate(own)[kpi.id] if complete else None
+            sample = own.get(kpi.min_sample.measure) if kpi.min_sample else None
+            status = rag(kpi, value, target, sample)
+            before = previous.kpi(kpi.id) if previous else None
+            prior = before.value if before else None
+            kpis.append(
+                KpiResult(
+                    kpi=kpi.id,
+                    value=value,
+                    status=status,
+                    score=score(kpi, value, target, status, fw.scoring) if kpi.scored else None,
+                    sample=sample,
+                    target=target,
+                    previous=prior,
+                    change=value - prior if value is not None and prior is not None else None,
+                )
+            )
+        zero = fw.scoring.missing_kpi == "zero"
+        by_id = {k.kpi: k for k in kpis}
+        categories = []
+        for category in fw.categories:
+            pairs = [
+                (k.weight, by_id[k.id].score)
+                for k in fw.kpis
+                if k.scored and k.category == category.id
+            ]
+            cat_score, coverage = _weighted(pairs, zero)
+            categories.append(
+                CategoryResult(category=category.id, score=cat_score, coverage=coverage)
+            )
+        composite, coverage = _weighted(
+            [(c.weight, r.score) for c, r in zip(fw.categories, categories, strict=True)], zero
+        )
+        return ScopeResult(
+            level=level,
+            id=scope_id,
+            name=name,
+            queue=queue,
+            vendor=site.vendor if site else None,
+            region=site.region if site else None,
+            sites=sites,
+            measures=measures,
+            kpis=kpis,
+            categories=categories,
+            composite=composite,
+            coverage=coverage,
+            status=_composite_status(composite, fw),
+            previous_composite=previous.composite if previous else None,
+        )
+
+
+def _ranked(scopes: list[ScopeResult]) -> list[ScopeResult]:
+    order = sorted(
+        (s for s in scopes if s.composite is not None), key=lambda s: (-(s.composite or 0.0), s.id)
+    )
+    ranks = {s.id: i + 1 for i, s in enumerate(order)}
+    return [s.model_copy(update={"rank": ranks.get(s.id)}) for s in scopes]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def build_scorecard(inputs: ScoreInputs) -> tuple[Scorecard, list[Issue]]:
+    """The scorecard of a period, and the computation's own findings (missing FX rates)."""
+    fw, registry, settings = inputs.framework, inputs.registry, inputs.settings
+    reporting = settings.reporting_currency
+    groups = Groups.of(inputs.blocks)
+    local = site_measures(groups, fw)
+    local_queues = site_measures(groups, fw, by_queue=True)
+    money = {m.id for m in fw.measures if m.kind == "money"}
+    issues: list[Issue] = []
+    scorer = _Scorer(inputs)
+    sites_with_data = {site_id for site_id, _ in local}
+    site_list = [s for s in registry.sites if s.id in sites_with_data or s in inputs.live_sites]
+    converted: dict[str, Measures] = {}
+    empty: Measures = dict.fromkeys(m.id for m in fw.measures if m.rollup is not None)
+    for site in site_list:
+        rate = inputs.fx.rate(inputs.period, site.currency, reporting)
+        measures = local.get((site.id, None), empty)
+        if rate is None and any(measures.get(m) is not None for m in money):
+            issues.append(
+                make_issue(
+                    "K402",
+                    f"no rate from {site.currency} to {reporting} for {inputs.period}: "
+                    f"{site.id}'s money measures have no value",
+                    location=Location(file=settings.fx_rates or "opsgov.yaml"),
+                    found=site.currency,
+                )
+            )
+        converted[site.id] = convert_money(fw, measures, rate)
+    scopes: list[ScopeResult] = []
+    site_scopes = [
+        scorer.scope(
+            "site", s.id, s.name, [converted[s.id]], Scope(s.region, s.vendor, s.id), [s.id], site=s
+        )
+        for s in site_list
+    ]
+    vendor_scopes = []
+    for vendor in registry.vendors:
+        members = [s.id for s in site_list if s.vendor == vendor.id]
+        if members:
+            parts = [converted[m] for m in members]
+            vendor_scopes.append(
+                scorer.scope(
+                    "vendor", vendor.id, vendor.name, parts, Scope(vendor=vendor.id), members
+                )
+            )
+    region_scopes = []
+    for region in registry.regions:
+        members = [s.id for s in site_list if s.region == region.id]
+        if members:
+            parts = [converted[m] for m in members]
+            region_scopes.append(
+                scorer.scope(
+                    "region", region.id, region.name, parts, Scope(region=region.id), members
+                )
+            )
+    everyone = [s.id for s in site_list]
+    scopes.append(
+        scorer.scope(
+            "global",
+            "global",
+            settings.name,
+            list(converted.values()),
+            Scope(),
+            everyone,
+        )
+    )
+    scopes += _ranked(region_scopes) + _ranked(vendor_scopes) + _ranked(site_scopes)
+    queues = sorted({q for (_, q) in local_queues if q is not None})
+    rates = {s.id: inputs.fx.rate(inputs.period, s.currency, reporting) for s in site_list}
+    for queue in queues:
+        per_site = {
+            s.id: convert_money(fw, local_queues[(s.id, queue)], rates[s.id])
+            for s in site_list
+            if (s.id, queue) in local_queues
+        }
+        scopes.append(
+            scorer.scope(
+                "global",
+                "global",
+                settings.name,
+                list(per_site.values()),
+                Scope(),
+                list(per_site),
+                queue=queue,
+            )
+        )
+        for site in site_list:
+            if site.id in per_site:
+                scopes.append(
+                    scorer.scope(
+                        "site",
+                        site.id,
+                        site.name,
+                        [per_site[site.id]],
+                        Scope(site.region, site.vendor, site.id),
+                        [site.id],
+                        queue=queue,
+                        site=site,
+                    )
+                )
+    spans = lineage(inputs.blocks)
+    currencies = {s.id: s.currency for s in site_list}
+    lineage_list = [
+        Lineage(
+            site=site_id,
+            measure=measure_id,
+            cells=cells,
+            currency=currencies.get(site_id) if measure_id in money else None,
+            fx_rate=rates.get(site_id) if measure_id in money else None,
+        )
+        for (site_id, measure_id), cells in sorted(spans.items())
+    ]
+    card = Scorecard(
+        period=inputs.period,
+        previous_period=inputs.previous.period if inputs.previous else None,
+        report_date=inputs.report_date,
+        workspace=settings.name,
+        framework=f"{fw.id} {fw.version}",
+        reporting_currency=reporting,
+        scoring_method=fw.scoring.method,
+        invalid_rows_excluded=inputs.excluded_rows,
+        findings=dict(inputs.findings),
+        categories=[CategoryInfo(id=c.id, name=c.name, weight=c.weight) for c in fw.categories],
+        kpis=[
+            KpiInfo(
+                id=k.id,
+                name=k.name,
+                category=k.category,
+                formula=k.formula,
+                unit=k.unit,
+                format=k.format,
+                direction=k.direction,
+                owner=k.owner,
+                description=k.description,
+                weight=k.weight,
+            )
+            for k in fw.kpis
+        ],
+        scopes=scopes,
+        lineage=lineage_list,
+        inputs={name: _sha256(path) for name, path in sorted(inputs.paths.items())},
+    )
+    return card, issues
