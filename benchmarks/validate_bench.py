@@ -84,18 +84,17 @@ def make_workbook(rows: int, path: Path) -> None:
             for agent in range(agents):
                 if written >= rows:
                     break
-                handled = rng.randint(40, 160)
                 aht = rng.randint(240, 600)
+                logged = rng.randint(25000, 28000)
+                handled = rng.randint(20, logged // aht)  # handle time fits in logged-in time
                 eligible = handled
                 audited = rng.randint(0, 6)
-                paid = 28800
-                logged = rng.randint(25000, 28000)
                 sheet.append(
                     [date, site, "general" if agent % 3 else "escalations", f"{site}-{agent:05d}",
                      handled, handled * aht, eligible, rng.randint(int(eligible * 0.8), eligible),
-                     audited, rng.randint(max(0, audited - 1), audited), logged, paid,
+                     audited, rng.randint(max(0, audited - 1), audited), logged, 28800,
                      rng.randint(1000, 3000), rng.randint(20000, 25000), 27000,
-                     rng.randint(0, 14400)]
+                     rng.randint(0, min(14400, handled * aht))]
                 )  # fmt: skip
                 written += 1
     workbook.save(path)

@@ -19,5 +19,11 @@ echo
 echo "==> opsgov validate --period 2026-10: eleven files from eight sites in seven layouts"
 $OPSGOV validate --period 2026-10
 echo
+echo "==> opsgov score --period 2026-10: the scorecards (written to sample_data/out/2026-10/)"
+$OPSGOV score --period 2026-10
+echo
+echo "==> opsgov explain sla_attain --site MNL1: how one number was made"
+$OPSGOV explain sla_attain --site MNL1 --period 2026-10
+echo
 echo "==> opsgov validate on a flawed submission (exit 1 is expected: it has planted defects)"
 $OPSGOV validate flawed/HYD1_ops_2026-10.xlsx --annotate out/annotated || true

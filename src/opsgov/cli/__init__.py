@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from opsgov import __version__
+from opsgov.cli import explain as explain_cmd
 from opsgov.cli import init as init_cmd
 from opsgov.cli import inspect as inspect_cmd
 from opsgov.cli import lint as lint_cmd
@@ -56,6 +57,7 @@ init_cmd.register(app)
 validate_cmd.register(app)
 inspect_cmd.register(app)
 score_cmd.register(app)
+explain_cmd.register(app)
 
 
 def main() -> None:

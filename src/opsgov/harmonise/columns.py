@@ -118,13 +118,16 @@ def date_column(
 def text_column(values: Sequence[object]) -> list[str | None]:
     """A column as stripped text (None where blank); numbers keep their natural text."""
     out: list[str | None] = []
+    append = out.append
     for value in values:
-        if is_blank(value):
-            out.append(None)
+        if type(value) is str:
+            append(value.strip() or None)
+        elif value is None:
+            append(None)
         elif isinstance(value, float) and value.is_integer():
-            out.append(str(int(value)))
+            append(str(int(value)))
         elif isinstance(value, dt.datetime | dt.date):
-            out.append(value.isoformat())
+            append(value.isoformat())
         else:
-            out.append(str(value).strip())
+            append(str(value).strip() or None)
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -55,20 +55,38 @@ class Context:
     decimal: str = "."
 
 
-def _skip(row: Sequence[object], profile: Profile) -> bool:
-    first_text = next((c for c in row if isinstance(c, str) and c.strip()), None)
-    if first_text is not None:
-        if profile.skip.totals and is_total_label(first_text):
-            return True
-        lowered = first_text.strip().lower()
-        if any(lowered.startswith(p.lower()) for p in profile.skip.matching):
-            return True
-    return profile.skip.blank and all(
-        c is None or (isinstance(c, str) and not c.strip()) for c in row
-    )
+def _skipper(profile: Profile) -> Callable[[Sequence[object]], bool]:
+    """A test for rows that are not data: totals, notes, blanks (one call per row: keep it lean)."""
+    totals, blank = profile.skip.totals, profile.skip.blank
+    prefixes = tuple(p.lower() for p in profile.skip.matching)
+    verdicts: dict[str, bool] = {}
+
+    def text_verdict(text: str) -> bool:
+        lowered = text.strip().lower()
+        return (totals and is_total_label(text)) or bool(prefixes and lowered.startswith(prefixes))
+
+    def skip(row: Sequence[object]) -> bool:
+        empty = True
+        for cell in row:
+            if type(cell) is str:
+                if not cell or cell.isspace():
+                    continue
+                verdict = verdicts.get(cell)
+                if verdict is None:
+                    verdict = text_verdict(cell)
+                    if len(verdicts) < 100_000:
+                        verdicts[cell] = verdict
+                return verdict
+            if cell is not None:
+                empty = False
+        return blank and empty
+
+    return skip
 
 
 def _column(rows: Sequence[Sequence[object]], index: int) -> list[object]:
+    if rows and min(map(len, rows)) > index:  # spreadsheet rows are rectangular
+        return [r[index] for r in rows]
     return [r[index] if index < len(r) else None for r in rows]
 
 
@@ -161,12 +179,10 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
     header_row = sheet.first_row + index
     plan = plan_columns(rows[index], profile)
     issues.extend(_structure_issues(ctx, sheet, plan, header_row))
-    data = [r for r in rows[index + 1 :] if not _skip(r, profile)]
-    numbers = [
-        sheet.first_row + index + 1 + i
-        for i, r in enumerate(rows[index + 1 :])
-        if not _skip(r, profile)
-    ]
+    skip = _skipper(profile)
+    kept = [i for i, r in enumerate(rows[index + 1 :]) if not skip(r)]
+    data = [rows[index + 1 + i] for i in kept]
+    numbers = [sheet.first_row + index + 1 + i for i in kept]
     if not data:
         issues.append(
             make_issue(
@@ -280,10 +296,14 @@ def _sites(
         )
         return [None] * len(data)
     mapping = {norm(k): v for k, v in spec.map.items()}
-    return [
-        mapping.get(norm(v), v) if v is not None else None
-        for v in text_column(_column(data, plan.site))
-    ]
+    resolved: dict[str, str] = {}
+
+    def site_of(text: str) -> str:
+        if text not in resolved:
+            resolved[text] = mapping.get(norm(text), text)
+        return resolved[text]
+
+    return [site_of(v) if v is not None else None for v in text_column(_column(data, plan.site))]
 
 
 def _categories(
@@ -300,11 +320,14 @@ def _categories(
     lookup = {norm(v): v for v in allowed}
     lookup.update({norm(k): v for k, v in value_map.items()})
     out: list[str | None] = []
+    seen: dict[str, str | None] = {}
     for index, text in enumerate(text_column(values)):
         if text is None:
             out.append(None)
             continue
-        value = lookup.get(norm(text))
+        if text not in seen:
+            seen[text] = lookup.get(norm(text))
+        value = seen[text]
         if value is None:
             issues.append(
                 make_issue(

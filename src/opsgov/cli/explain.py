@@ -1,0 +1,126 @@
+"""`opsgov explain`: how one KPI value was made, down to the cells."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from opsgov.cli.common import report_errors
+from opsgov.cli.validate import PeriodOption, check_period
+from opsgov.cli.workspace import WorkspaceOption, workspace_root
+from opsgov.console import make_console
+from opsgov.errors import OpsgovError
+from opsgov.explain import explain
+from opsgov.pipeline import load_definitions, score
+from opsgov.render.formatting import STATUS_LABEL, format_value
+from opsgov.validate.rows import period_bounds
+
+EPILOG = """Examples:
+
+  opsgov explain sla_attain --site MNL1 --period 2026-10
+
+  opsgov explain cost_per_case --vendor acme_bpo --period 2026-10
+"""
+
+
+@report_errors
+def explain_command(
+    kpi: Annotated[str, typer.Argument(help="KPI id, such as aht or sla_attain.")],
+    period: PeriodOption = None,
+    site: Annotated[str | None, typer.Option("--site", help="Site id.")] = None,
+    vendor: Annotated[str | None, typer.Option("--vendor", help="Vendor id.")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="Region id.")] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Show how one KPI value was made: formula, summed measures, cells, target and score."""
+    period = check_period(period)
+    if period is None:
+        raise OpsgovError("give --period YYYY-MM")
+    chosen = [(lvl, v) for lvl, v in (("site", site), ("vendor", vendor), ("region", region)) if v]
+    if len(chosen) > 1:
+        raise OpsgovError("give at most one of --site, --vendor, --region")
+    level, scope_id = chosen[0] if chosen else ("global", "global")
+    defs = load_definitions(workspace_root(workspace))
+    run = score(
+        defs, period=period, report_date=period_bounds(period)[1].isoformat(), allow_invalid=True
+    )
+    card = run.card
+    info = (
+        next(k for k in card.kpis if k.id == kpi) if any(k.id == kpi for k in card.kpis) else None
+    )
+    e = explain(card, defs.framework, kpi, level, scope_id)
+    r, t, cur = e.result, e.result.target, card.reporting_currency
+    fmt = info.format if info else "decimal"
+    console = make_console()
+    console.print(f"[bold]{kpi}[/] at {level} {scope_id}, {period}", highlight=False)
+    console.print(f"formula: {e.formula}", markup=False)
+    table = Table(
+        "measure",
+        "value (rolled up)",
+        title="measures, summed by their roll-up rule",
+        title_justify="left",
+    )
+    for measure, value in e.measures.items():
+        table.add_row(measure, "\u2014" if value is None else f"{value:,.6g}")
+    console.print(table)
+    console.print(
+        f"value: {format_value(r.value, fmt, cur)} "
+        f"({'no value' if r.value is None else f'{r.value:.6g}'})",
+        markup=False,
+    )
+    if card.invalid_rows_excluded:
+        console.print(
+            f"{card.invalid_rows_excluded} rows with errors were left out of these figures.",
+            style="yellow",
+        )
+    console.print(
+        f"target {format_value(t.target, fmt, cur)}; green {format_value(t.green, fmt, cur)}, "
+        f"amber {format_value(t.amber, fmt, cur)}"
+        + (f"; band green {t.band_green}, amber {t.band_amber}" if t.band_green else "")
+        + (
+            f"; minimum sample {t.min_sample:g} (sample {r.sample:g})"
+            if t.min_sample is not None and r.sample is not None
+            else ""
+        ),
+        markup=False,
+    )
+    console.print(f"from: {t.source}" + (f" ({t.reason})" if t.reason else ""), markup=False)
+    console.print(f"status: {STATUS_LABEL[r.status]}", markup=False)
+    for step in e.score_steps:
+        console.print(f"score: {step}", markup=False)
+    if e.lineage:
+        cells = Table(
+            "site",
+            "measure",
+            "file",
+            "sheet",
+            "column",
+            "rows",
+            "fx",
+            title="cells",
+            title_justify="left",
+        )
+        for entry in e.lineage:
+            for span in entry.cells:
+                fx = (
+                    f"{entry.currency} x {entry.fx_rate:g}"
+                    if entry.fx_rate is not None and entry.currency
+                    else ""
+                )
+                cells.add_row(
+                    entry.site,
+                    entry.measure,
+                    span.file,
+                    span.sheet,
+                    f"{span.column} ({span.header})",
+                    span.rows,
+                    fx,
+                )
+        console.print(cells)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("explain", epilog=EPILOG)(explain_command)
