@@ -49,7 +49,7 @@ def print_findings(console: Console, report: FindingsReport, *, quiet: bool = Fa
     files = len(report.files)
     line = (
         f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}, "
-        f"{infos} info in {files} file{'s' * (files != 1)}"
+        f"{infos} info" + (f" in {files} file{'s' * (files != 1)}" if files else "")
     )
     style = "bold red" if errors else ("yellow" if warnings else "green")
     if not report.issues:

@@ -47,7 +47,10 @@ def resolve_target(
                 target = o.target if o.target is not None else target
                 thresholds = o.thresholds or thresholds
                 band = o.band or band
-                floor = o.floor if o.floor is not None else floor
+                if o.floor is not None:
+                    floor = o.floor
+                elif o.thresholds is not None:
+                    floor = None  # new contract thresholds: the floor follows the new minimum
                 min_sample = o.min_sample.minimum if o.min_sample else min_sample
                 sources.append(f"{level} {wanted} ({origin})")
                 if o.reason:
