@@ -14,9 +14,9 @@ the rules of the domain reference (sections 2, 5.2, 5.3 and 6.5):
   every measure the formula uses (a site without the numerator must not dilute the denominator);
 - targets: the framework's, replaced field by field by overrides for the scope's region, then
   vendor, then site (site beats vendor beats region); at each level the workspace's overrides
-  come after the framework's. The floor defaults to the amber threshold (an override that sets new thresholds
-  without a floor resets it to its own amber), the target to the
-  green threshold;
+  come after the framework's. The floor defaults to the amber threshold (an override that
+  sets new thresholds without a floor resets it to its own amber), the target to the green
+  threshold;
 - RAG: green at or better than `green`, amber at or better than `amber`, else red; target
   bands: inside the green band green, inside the amber band amber, else red. A value whose
   sample is under the minimum is `insufficient_data`;
