@@ -6,7 +6,7 @@ definitions -> intake (read each file) -> harmonise -> validate. Only reading fi
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +49,16 @@ class Definitions:
     framework: Framework
     registry: Registry
     profiles: tuple[Profile, ...]
+
+    def name(self, path: Path) -> str:
+        """A file as reports name it: relative to the workspace when inside it.
+
+        So outputs do not depend on the folder opsgov was run from, and carry no machine paths.
+        """
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return display_path(path)
 
     def inputs(self, period: str) -> Path:
         """The folder of a period's files."""
@@ -207,7 +217,7 @@ def _live_in(site: Site, period: str) -> bool:
 
 
 def _completeness(defs: Definitions, run: ValidationRun, period: str) -> list[Issue]:
-    inputs = display_path(defs.inputs(period))
+    inputs = defs.name(defs.inputs(period))
     supplied: dict[str, set[str]] = {}
     for block in run.blocks:
         for site_id in set(block.site):
@@ -248,6 +258,7 @@ def validate(
     period: str | None = None,
     files: Sequence[Path] | None = None,
     limits: Limits | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ValidationRun:
     """Read, harmonise and validate a period's files (or the files named)."""
     limits = limits or Limits()
@@ -257,8 +268,10 @@ def validate(
     )
     run = ValidationRun(period=period)
     by_profile: dict[str, list[Block]] = {}
-    for path in paths:
-        display = display_path(path)
+    for index, path in enumerate(paths):
+        display = defs.name(path)
+        if progress is not None:
+            progress(display, index, len(paths))
         run.files.append(display)
         run.paths[display] = path
         match = match_file(path, defs.profiles, defs.root)
@@ -345,7 +358,7 @@ def _fx(defs: Definitions) -> tuple[FxTable, list[Issue]]:
     if defs.settings.fx_rates is None:
         return FxTable(), []
     path = defs.root / defs.settings.fx_rates
-    return load_fx(path, display_path(path))
+    return load_fx(path, defs.name(path))
 
 
 def _card(
@@ -375,10 +388,15 @@ def _card(
 
 
 def score(
-    defs: Definitions, *, period: str, report_date: str, allow_invalid: bool = False
+    defs: Definitions,
+    *,
+    period: str,
+    report_date: str,
+    allow_invalid: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ScoreRun:
     """Validate a period, then score it; refuses a period with errors unless `allow_invalid`."""
-    run = validate(defs, period=period)
+    run = validate(defs, period=period, progress=progress)
     errors = [i for i in run.issues if i.severity == Severity.ERROR]
     if errors and not allow_invalid:
         raise ScoreRefusedError(

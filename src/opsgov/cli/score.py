@@ -13,6 +13,7 @@ from rich.text import Text
 
 from opsgov.atomic import write_bytes
 from opsgov.cli.common import QuietOption, report_errors
+from opsgov.cli.progress import file_progress
 from opsgov.cli.validate import PeriodOption, check_period
 from opsgov.cli.workspace import WorkspaceOption, workspace_root
 from opsgov.console import make_console
@@ -107,7 +108,14 @@ def score_command(
         dt.date.fromisoformat(report_date)
     root = workspace_root(workspace)
     defs = load_definitions(root)
-    result = score(defs, period=period, report_date=report_date, allow_invalid=allow_invalid)
+    with file_progress(not quiet) as progress:
+        result = score(
+            defs,
+            period=period,
+            report_date=report_date,
+            allow_invalid=allow_invalid,
+            progress=progress,
+        )
     folder = out or root / defs.settings.outputs.replace("{period}", period)
     dirs = [d for d in (template_dir, root / "templates") if d is not None]
     env = environment(dirs)

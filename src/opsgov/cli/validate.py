@@ -19,6 +19,7 @@ from opsgov.cli.common import (
     emit_findings,
     report_errors,
 )
+from opsgov.cli.progress import file_progress
 from opsgov.cli.workspace import WorkspaceOption, workspace_root
 from opsgov.console import make_console
 from opsgov.errors import OpsgovError, WorkbookError
@@ -90,7 +91,8 @@ def validate_command(
         if not path.is_file():
             raise OpsgovError(f"{path}: no such file")
     defs = load_definitions(workspace_root(workspace))
-    run = validate(defs, period=period, files=files or None)
+    with file_progress(not quiet and fmt is OutputFormat.text) as progress:
+        run = validate(defs, period=period, files=files or None, progress=progress)
     report = FindingsReport.build("validate", run.files, run.issues, max_per_file=max_findings)
     if annotate_dir is not None:
         _annotate(run.paths, run.issues, annotate_dir, quiet or fmt is not OutputFormat.text)
