@@ -31,7 +31,7 @@ updated=0
 apt_update_once() {
   if [ "$updated" -eq 0 ]; then
     say "running apt-get update"
-    apt-get update -qq
+    apt-get update -qq >/dev/null
     updated=1
   fi
 }
@@ -42,8 +42,9 @@ available() {
 }
 
 install_pkgs() {
-  say "installing: $*"
-  apt-get install -y -qq --no-install-recommends "$@"
+  say "installing: $* (with --no-install-recommends)"
+  # dpkg's progress goes to a log; errors still reach stderr.
+  apt-get install -y -qq --no-install-recommends "$@" >"${TMPDIR:-/tmp}/install-system-deps.log"
 }
 
 # LibreOffice Calc, headless.

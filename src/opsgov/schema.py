@@ -20,3 +20,16 @@ def kind_schema(kind: str) -> dict[str, Any]:
 def schema_text(kind: str) -> str:
     """The schema as the JSON text shipped in `schemas/KIND.schema.json`."""
     return json.dumps(kind_schema(kind), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def scorecard_schema_text() -> str:
+    """The JSON Schema of `scorecard.json`, shipped as `schemas/scorecard.schema.json`."""
+    from opsgov.models.results import SCORECARD_SCHEMA_VERSION, Scorecard
+
+    schema = Scorecard.model_json_schema(mode="serialization")
+    body = {
+        "$schema": SCHEMA_DIALECT,
+        "$id": f"opsgov:scorecard:v{SCORECARD_SCHEMA_VERSION}",
+        **schema,
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"

@@ -8,6 +8,7 @@ Where SOURCES.md says what a file exercises, the outcome is pinned.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import struct
@@ -200,3 +201,37 @@ def test_xls_declaring_a_huge_sheet_is_refused(tmp_path: Path) -> None:
     assert report["outcome"] == "refused"
     assert report["codes"] == ["W200"]
     assert "crashed" in report["message"]
+
+
+def test_far_cell_behind_another_namespace_prefix_is_refused(tmp_path: Path) -> None:
+    # calamine matches cells by local name, so <x:c> counts even where <c> is the norm.
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = 1
+    src = tmp_path / "src.xlsx"
+    wb.save(src)
+    far = (
+        b'<x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'r="XFD1048576"><x:v>2</x:v></x:c>'
+    )
+    out = tmp_path / "prefixed_far.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</row>", far + b"</row>", 1)
+                assert far in data
+            zout.writestr(item.filename, data)
+    report = run_isolated(out)
+    assert report["codes"] == ["W206"]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus (../shared/corpus) is absent")
+def test_corpus_is_intact() -> None:
+    listed = {}
+    for line in (CORPUS / "SHA256SUMS").read_text("utf-8").splitlines():
+        digest, name = line.split(maxsplit=1)
+        listed[name.lstrip("*").removeprefix("./")] = digest
+    data_files = set(_corpus_files())
+    assert data_files <= set(listed), sorted(data_files - set(listed))
+    for name in sorted(data_files):
+        assert hashlib.sha256((CORPUS / name).read_bytes()).hexdigest() == listed[name], name

@@ -20,7 +20,7 @@ import python_calamine
 from opsgov.errors import WorkbookError
 from opsgov.intake.limits import Limits
 from opsgov.intake.readers import read_workbook
-from opsgov.intake.safety import PROLOG_MAX, check_archive
+from opsgov.intake.safety import PROLOG_MAX, check_archive, check_directory
 
 
 @pytest.fixture
@@ -230,3 +230,23 @@ def test_bomb_with_declared_size_patched_down_stops_at_that_size(
     # Both the scan and the reader stop at the declared size: the read fails as damaged
     # instead of inflating 50 MB.
     assert _code(lying)[0] == "W200"
+
+
+@pytest.mark.parametrize(
+    ("content", "uncompressed", "compressed"),
+    [
+        # Measured on 1,048,576 x 16 sheets written the way Excel writes them (limits.py).
+        ("dates, text, counts and ratios", 689_836_740, 137_378_221),
+        ("sixteen full-precision floats", 903_141_813, 217_249_386),
+        ("sixteen inline strings", 1_234_159_522, 83_048_575),
+    ],
+)
+def test_a_full_height_sheet_passes_the_default_limits(
+    tmp_path: Path, content: str, uncompressed: int, compressed: int
+) -> None:
+    sheet = zipfile.ZipInfo("xl/worksheets/sheet1.xml")
+    sheet.compress_type = zipfile.ZIP_DEFLATED
+    sheet.file_size, sheet.compress_size = uncompressed, compressed
+    parts = [zipfile.ZipInfo(n) for n in ("[Content_Types].xml", "xl/workbook.xml")]
+    check_directory(tmp_path / f"{content}.xlsx", [*parts, sheet], Limits())
+    assert compressed < Limits().max_file_bytes

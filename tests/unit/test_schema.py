@@ -52,3 +52,10 @@ def test_schema_command_prints_json_and_rejects_unknown_kinds(tmp_path: object) 
     data = json.loads(invoke(["schema", "framework"]).stdout)
     assert data["title"] == "Framework" and "kpis" in data["properties"]
     assert "unknown kind" in invoke(["schema", "frameworks"], 2).stderr
+
+
+def test_scorecard_schema_is_current() -> None:
+    from opsgov.schema import scorecard_schema_text
+
+    shipped = (REPO / "schemas" / "scorecard.schema.json").read_text("utf-8")
+    assert shipped == scorecard_schema_text(), "regenerate schemas/scorecard.schema.json"

@@ -7,7 +7,8 @@ finding can name `Sheet1!C14` even though readers trim leading empty rows and co
 The model is built for large sheets: rows are plain lists of plain values (a 1,048,576 x 16
 sheet is 16.7 million cells), there is no object per cell, and nothing here validates cells.
 An empty cell is `None`; only Excel error cells (`#DIV/0!`) get a small object, `CellError`, so
-that an error can never be mistaken for text that happens to read "#N/A".
+that an error can never be mistaken for text that happens to read "#N/A". Delimited text is
+the exception: its cells are all `str`, and an empty field is `""`.
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ class TextFormat:
     Attributes:
         encoding: The Python codec used, such as `utf-8`, `utf-8-sig`, `utf-16-le`, `cp1252`.
         encoding_source: `bom` (byte-order mark), `declared` (configured), `utf-8` (the file
-            is valid UTF-8) or `guessed` (Windows-1252 fallback).
+            is valid UTF-8), `detected` (UTF-16 without a mark) or `guessed` (the
+            Windows-1252 fallback, reported as W208).
         delimiter: The field separator.
         delimiter_source: `declared`, `detected` or `default` (no separator found: one column).
         decimal: The decimal separator numbers are most likely written with.
@@ -102,7 +104,8 @@ class RawSheet:
         first_row: 1-based row of `rows[0]`.
         first_col: 1-based column of `rows[i][0]`.
         rows: The cells from the first to the last non-empty row and column. Spreadsheet rows
-            all have the same length; rows of delimited text keep their own length.
+            all have the same length and None for empty cells; rows of delimited text keep
+            their own length and hold only text (`""` for an empty field).
         merged: Merged ranges, where the reader reports them (xlsx, xlsm, xls); only the
             top-left cell of a merged range holds a value.
         formula_cells_without_value: 1-based (row, column) of cells that hold a formula but no
@@ -133,8 +136,8 @@ class RawSheet:
 
     @property
     def is_empty(self) -> bool:
-        """True when no cell of the sheet holds a value."""
-        return not any(v is not None for row in self.rows for v in row)
+        """True when no cell of the sheet holds a value (None and empty text do not count)."""
+        return not any(v is not None and v != "" for row in self.rows for v in row)
 
     def cell(self, row: int, col: int) -> CellValue:
         """The value at a 1-based position as Excel numbers it; None outside the data.

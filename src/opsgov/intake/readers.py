@@ -48,13 +48,14 @@ from opsgov.issues import Issue, Location, make_issue
 DEFAULT_LIMITS = Limits()
 
 _LABEL = {
-    FileFormat.XLSX: ("an .xlsx workbook", ".xlsx"),
-    FileFormat.XLSM: ("an .xlsm workbook (with macros)", ".xlsm"),
-    FileFormat.XLSB: ("an .xlsb workbook (Excel binary)", ".xlsb"),
-    FileFormat.XLS: ("an .xls workbook (Excel 97-2003)", ".xls"),
-    FileFormat.ODS: ("an .ods spreadsheet (OpenDocument)", ".ods"),
-    FileFormat.CSV: ("delimited text (CSV)", "delimited text"),
+    FileFormat.XLSX: ("an .xlsx workbook", ".xlsx", ".xlsx"),
+    FileFormat.XLSM: ("an .xlsm workbook (with macros)", ".xlsm", ".xlsm"),
+    FileFormat.XLSB: ("an .xlsb workbook (Excel binary)", ".xlsb", ".xlsb"),
+    FileFormat.XLS: ("an .xls workbook (Excel 97-2003)", ".xls", ".xls"),
+    FileFormat.ODS: ("an .ods spreadsheet (OpenDocument)", ".ods", ".ods"),
+    FileFormat.CSV: ("delimited text (CSV)", "delimited text", ".csv"),
 }
+"""What each readable format is called, what it is read as, and its usual extension."""
 _UNSUPPORTED = {
     FileFormat.HTML: "an HTML page, not a spreadsheet (web 'Export to Excel' buttons often "
     "produce these): open it in Excel and save it as .xlsx, or export a real spreadsheet",
@@ -125,16 +126,11 @@ def _read(path: Path, limits: Limits, csv_options: CsvOptions | None) -> RawWork
             found=size,
         )
     fmt = sniff(path)
-    suffix = path.suffix.lower() or "(no extension)"
+    named = f"named {path.suffix.lower()}" if path.suffix else "without an extension"
     if fmt is FileFormat.EMPTY:
         refuse(path, "W207", "the file is empty or blank: ask for the filled-in file")
     if fmt in (FileFormat.ENCRYPTED_OOXML, FileFormat.ENCRYPTED_XLS, FileFormat.ENCRYPTED_ODS):
-        refuse(
-            path,
-            "W201",
-            _ENCRYPTED,
-            found=fmt.value,
-        )
+        refuse(path, "W201", _ENCRYPTED, found=fmt.value)
     if fmt is FileFormat.DAMAGED:
         refuse(
             path,
@@ -143,16 +139,16 @@ def _read(path: Path, limits: Limits, csv_options: CsvOptions | None) -> RawWork
             "for the file again or re-save it",
         )
     if fmt in _UNSUPPORTED:
-        refuse(path, "W203", f"this file, named {suffix}, is {_UNSUPPORTED[fmt]}", found=fmt.value)
+        refuse(path, "W203", f"this file, {named}, is {_UNSUPPORTED[fmt]}", found=fmt.value)
     notes: list[Issue] = []
     if path.suffix.lower() not in EXTENSIONS[fmt]:
         notes.append(
             make_issue(
                 "W202",
-                f"this file is {_LABEL[fmt][0]} named {suffix}: it was read as {_LABEL[fmt][1]}",
+                f"this file is {_LABEL[fmt][0]} {named}: it was read as {_LABEL[fmt][1]}",
                 location=Location(file=str(path)),
                 found=fmt.value,
-                expected=f"a name ending {sorted(EXTENSIONS[fmt])[0]}",
+                expected=f"a name ending {_LABEL[fmt][2]}",
             )
         )
     if fmt is FileFormat.CSV:

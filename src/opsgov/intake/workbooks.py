@@ -44,6 +44,7 @@ _CALAMINE_EXTENSIONS = {
 }
 """Extensions from which calamine chooses the right parser (it goes by the name)."""
 _MACRO_SHEETS = frozenset({"xlMacrosheet", "xlIntlMacrosheet"})
+_CELL_FREE_SHEETS = frozenset({"chartsheet", "dialogsheet"})
 
 
 def read_spreadsheet(path: Path, fmt: FileFormat, limits: Limits) -> RawWorkbook:
@@ -96,6 +97,10 @@ def read_spreadsheet(path: Path, fmt: FileFormat, limits: Limits) -> RawWorkbook
                         extent = scan_extent(path, info, limits.max_cells)
                         _check_extent(path, declared.name, extent, limits)
                         worksheets[declared.name] = (info, extent.exact)
+                    elif declared.kind not in _CELL_FREE_SHEETS:
+                        # A sheet the scan cannot find: calamine may still read it, so
+                        # measure the whole workbook in a child process instead.
+                        isolate = limits.isolate_legacy_formats
     elif fmt is FileFormat.XLSB:
         with zipfile.ZipFile(path) as zf:
             book.date_system = xlsb_date_system(zf)
@@ -126,7 +131,7 @@ def read_spreadsheet(path: Path, fmt: FileFormat, limits: Limits) -> RawWorkbook
             )
         )
     # Error cells and formulas without results are found while calamine parses: it
-    # releases the GIL, so on two cores the scan costs no wall-clock time.
+    # releases the GIL, so with a spare core the scan adds no wall-clock time.
     with _reader_path(path, fmt) as alias, ThreadPoolExecutor(max_workers=1) as pool:
         facts = {
             name: pool.submit(scan_cells, path, info, exact)

@@ -1,0 +1,63 @@
+"""`opsgov inspect`: what opsgov sees in a file, with no profile; and a draft profile from it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from opsgov.lint.run import lint_paths
+from tests.conftest import CORPUS, REPO, invoke
+
+SAMPLE = REPO / "sample_data"
+ACME = SAMPLE / "inbox" / "2026-10" / "MNL1_ops_2026-10.xlsx"
+
+
+def test_inspect_finds_the_offset_header_and_likely_measures() -> None:
+    data = json.loads(invoke(["inspect", str(ACME), "-w", str(SAMPLE), "--format", "json"]).stdout)
+    assert data["format"] == "xlsx"
+    sheet = data["sheets"][0]
+    assert sheet["name"] == "Daily Report"
+    assert sheet["header_row"] == 4  # under the merged banner and the site line
+    by_header = {c["header"]: c for c in sheet["columns"]}
+    assert by_header["Date"]["letter"] == "B"
+    assert by_header["Items Handled"]["measure"] == "items_handled"
+    assert by_header["AHT (mm:ss)"]["inferred"] == "duration"
+    assert by_header["Within SLA %"]["unit"] == "percent_0_100"
+    hidden = [s for s in data["sheets"] if s["visibility"] != "visible"]
+    assert all(s["name"] != "Daily Report" for s in hidden)
+
+
+def test_inspect_text_output_shows_sheets_and_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    out = invoke(["inspect", str(ACME), "-w", str(SAMPLE)]).stdout
+    assert "header on row 4" in out
+    assert "items_handled" in out
+
+
+def test_draft_profile_is_a_valid_profile(tmp_path: Path) -> None:
+    target = tmp_path / "draft.yaml"
+    invoke(["inspect", str(ACME), "-w", str(SAMPLE), "--draft-profile", str(target)])
+    text = target.read_text("utf-8")
+    assert 'pattern: "{site}_ops_{period}.xlsx"' in text
+    assert "measure: items_handled" in text
+    report = lint_paths([target])
+    assert [i for i in report.issues if i.severity.value == "error"] == []
+
+
+def test_inspect_reads_a_mislabelled_file_as_what_it_is() -> None:
+    path = CORPUS / "mislabelled" / "csv_renamed.xlsx"
+    if not path.exists():
+        pytest.skip("the shared corpus (../shared/corpus) is not present")
+    data = json.loads(invoke(["inspect", str(path), "--format", "json"]).stdout)
+    assert data["format"] == "csv"
+
+
+def test_inspect_refuses_an_encrypted_file_clearly() -> None:
+    path = CORPUS / "encrypted_protected" / "pass_protected.xlsx"
+    if not path.exists():
+        pytest.skip("the shared corpus (../shared/corpus) is not present")
+    result = invoke(["inspect", str(path)], 2)
+    assert "password" in result.stderr.lower() or "encrypt" in result.stderr.lower()
+    assert "Traceback" not in result.stderr
