@@ -1,12 +1,14 @@
-"""Benchmark: `opsgov validate` on a 1,000,000-row, 16-column agent-day month.
+"""Benchmark: `opsgov validate` and `opsgov score` on a 1,000,000-row, 16-column agent-day month.
 
 Measured in one run, on the same file and machine, each in a fresh process:
 
 - the bare read: python-calamine reading every cell of the sheet into Python values;
-- `opsgov validate` on the same file: read, harmonise and every check.
+- `opsgov validate` on the same file: read, harmonise and every check;
+- `opsgov score` on the same month: validate, roll up, every KPI at every level, all outputs.
 
-Reports wall time and peak memory (max RSS) of each, and the ratios. Goals (issue 3): validation
-costs at most 30 % more time than the bare read, and at most 1.5 times its peak memory.
+Reports wall time and peak memory (max RSS) of each, and the ratios. Goals: validation costs at
+most 30 % more time than the bare read and at most 1.5 times its peak memory; scoring costs at
+most 1.5 times the bare read's time.
 
     python benchmarks/validate_bench.py [--rows 1000000] [--repeat 3]
 
@@ -153,6 +155,17 @@ except SystemExit:
 """
 
 
+SCORE = """
+from opsgov.cli import main
+sys.argv = ["opsgov", "score", "--period", "2026-10", "--workspace", sys.argv[2], "-q",
+            "--out", sys.argv[2] + "/out"]
+try:
+    main()
+except SystemExit:
+    pass
+"""
+
+
 def run(body: str, *args: str) -> dict[str, float]:
     """Run one measurement in a fresh interpreter; its own time and peak RSS."""
     code = MEASURE.format(body=textwrap.indent(textwrap.dedent(body), "").strip())
@@ -172,14 +185,17 @@ def main() -> None:
     DATA.mkdir(exist_ok=True)
     root = DATA / f"ws_{args.rows}"
     path = make_workspace(root, args.rows)
-    bare, validate = [], []
+    bare, validate, score = [], [], []
     for _ in range(args.repeat):
         bare.append(run(BARE, str(path), str(root)))
         validate.append(run(VALIDATE, str(path), str(root)))
+        score.append(run(SCORE, str(path), str(root)))
     b_time = statistics.median(r["seconds"] for r in bare)
     v_time = statistics.median(r["seconds"] for r in validate)
+    s_time = statistics.median(r["seconds"] for r in score)
     b_mem = max(r["peak_mb"] for r in bare)
     v_mem = max(r["peak_mb"] for r in validate)
+    s_mem = max(r["peak_mb"] for r in score)
     result = {
         "rows": args.rows,
         "columns": len(HEADERS),
@@ -189,6 +205,10 @@ def main() -> None:
         "bare_read_peak_mb": round(b_mem),
         "validate_peak_mb": round(v_mem),
         "memory_ratio": round(v_mem / b_mem, 3),
+        "score_seconds": round(s_time, 2),
+        "score_time_ratio": round(s_time / b_time, 3),
+        "score_peak_mb": round(s_mem),
+        "score_memory_ratio": round(s_mem / b_mem, 3),
     }
     print(json.dumps(result, indent=2))
 

@@ -19,53 +19,36 @@ def check_registry(doc: YamlDocument, registry: Registry) -> Iterator[Issue]:
     regions = {r.id for r in registry.regions}
     vendors = {v.id for v in registry.vendors}
     for index, site in enumerate(registry.sites):
-        if site.region not in regions:
-            yield make_issue(
-                "D142",
-                f"site `{site.id}` is in region `{site.region}`, which is not declared",
-                location=doc.locate(("sites", index, "region")),
-                field="region",
-                found=site.region,
-                hint=did_you_mean(site.region, regions)
-                or f"Declared regions: {', '.join(sorted(regions))}.",
-            )
-        if site.vendor not in vendors:
-            yield make_issue(
-                "D143",
-                f"site `{site.id}` is run by vendor `{site.vendor}`, which is not declared",
-                location=doc.locate(("sites", index, "vendor")),
-                field="vendor",
-                found=site.vendor,
-                hint=did_you_mean(site.vendor, vendors)
-                or f"Declared vendors: {', '.join(sorted(vendors))}.",
-            )
-        if not is_currency(site.currency):
-            yield make_issue(
-                "D144",
-                f"site `{site.id}`: `{site.currency}` is not an ISO 4217 currency code",
-                location=doc.locate(("sites", index, "currency")),
-                field="currency",
-                found=site.currency,
-                hint="Use the three-letter code, such as USD, EUR, PHP or INR.",
-            )
-        if not is_country(site.country):
-            yield make_issue(
-                "D145",
-                f"site `{site.id}`: `{site.country}` is not an ISO 3166-1 alpha-2 country code",
-                location=doc.locate(("sites", index, "country")),
-                field="country",
-                found=site.country,
-                hint="Use the two-letter code, such as PH, IN, IE or US.",
-            )
-        if not is_timezone(site.timezone):
-            yield make_issue(
-                "D146",
-                f"site `{site.id}`: `{site.timezone}` is not an IANA time zone",
-                location=doc.locate(("sites", index, "timezone")),
-                field="timezone",
-                found=site.timezone,
-                hint="Use a name such as Asia/Manila or Europe/Dublin.",
-            )
+        checks: list[tuple[str, str, bool, str, str | None]] = [
+            # code, key, passes, what is wrong, hint
+            ("D142", "region", site.region in regions,
+             f"is in region `{site.region}`, which is not declared",
+             did_you_mean(site.region, regions)
+             or f"Declared regions: {', '.join(sorted(regions))}."),
+            ("D143", "vendor", site.vendor in vendors,
+             f"is run by vendor `{site.vendor}`, which is not declared",
+             did_you_mean(site.vendor, vendors)
+             or f"Declared vendors: {', '.join(sorted(vendors))}."),
+            ("D144", "currency", is_currency(site.currency),
+             f"has `{site.currency}`, which is not an ISO 4217 currency code",
+             "Use the three-letter code, such as USD, EUR, PHP or INR."),
+            ("D145", "country", is_country(site.country),
+             f"has `{site.country}`, which is not an ISO 3166-1 alpha-2 country code",
+             "Use the two-letter code, such as PH, IN, IE or US."),
+            ("D146", "timezone", is_timezone(site.timezone),
+             f"has `{site.timezone}`, which is not an IANA time zone",
+             "Use a name such as Asia/Manila or Europe/Dublin."),
+        ]  # fmt: skip
+        for code, key, passes, what, hint in checks:
+            if not passes:
+                yield make_issue(
+                    code,
+                    f"site `{site.id}` {what}",
+                    location=doc.locate(("sites", index, key)),
+                    field=key,
+                    found=getattr(site, key),
+                    hint=hint,
+                )
         problem = _status_problem(site.status, site.go_live, site.closed)
         if problem is not None:
             yield make_issue(
