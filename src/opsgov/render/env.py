@@ -25,7 +25,9 @@ from opsgov.resources import builtin_dir
 
 
 def _autoescape(name: str | None) -> bool:
-    return name is not None and (".html" in name or ".htm" in name or ".svg" in name)
+    """Escape every template whose name mentions html or svg (`_html_card.j2` too)."""
+    lowered = (name or "").lower()
+    return "htm" in lowered or "svg" in lowered
 
 
 def environment(template_dirs: Sequence[Path] = ()) -> ImmutableSandboxedEnvironment:

@@ -56,13 +56,16 @@ def format_change(change: float | None, fmt: str, currency: str = "") -> str:
     """A signed change in the KPI's own format (percentage points for percents)."""
     if change is None:
         return ""
-    sign = "+" if change > 0 else ("-" if change < 0 else "\u00b1")
     if fmt == "percent":
-        return f"{sign}{abs(change) * 100:.1f} pp"
-    return sign + format_value(abs(change), fmt, currency)
+        shown = f"{abs(change) * 100:.1f} pp"
+    else:
+        shown = format_value(abs(change), fmt, currency)
+    rounds_to_zero = not any(ch in "123456789" for ch in shown)
+    sign = "\u00b1" if rounds_to_zero else ("+" if change > 0 else "-")
+    return sign + shown
 
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"})
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~()#&:!"})
 
 
 def md_text(text: object) -> str:

@@ -9,6 +9,7 @@ from jinja2 import Environment
 
 from opsgov.models.results import Scorecard
 from opsgov.render.context import context
+from opsgov.render.html import render_html
 from opsgov.render.xlsx import render_xlsx
 
 Renderer = Callable[[Scorecard, Environment], bytes]
@@ -32,6 +33,7 @@ def render_template(name: str) -> Renderer:
 OUTPUTS: dict[str, Renderer] = {
     "scorecard.json": render_json,
     "scorecard.md": render_template("scorecard.md.j2"),
+    "scorecard.html": render_html,
     "scorecard.xlsx": render_xlsx,
 }
 """Output file name -> renderer. Later outputs (html, xlsx) register here."""
