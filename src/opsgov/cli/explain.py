@@ -102,6 +102,8 @@ def explain_command(
             title="cells",
             title_justify="left",
         )
+        for column in cells.columns:
+            column.overflow = "fold"  # file names wrap; never cut short
         for entry in e.lineage:
             for span in entry.cells:
                 fx = (
