@@ -20,6 +20,7 @@ from pydantic_core import ErrorDetails
 from opsgov.issues import Issue, Location, make_issue
 from opsgov.models.common import Definition
 from opsgov.models.framework import Framework
+from opsgov.models.playbook import Playbook
 from opsgov.models.profile import Profile
 from opsgov.models.registry import Registry
 from opsgov.models.workspace import Workspace
@@ -30,6 +31,7 @@ KINDS: dict[str, type[Definition]] = {
     "registry": Registry,
     "workspace": Workspace,
     "intake_profile": Profile,
+    "playbook": Playbook,
 }
 """Every definition kind, by the value of its `kind` key."""
 

@@ -28,6 +28,7 @@ from opsgov.models.profile import Profile
 from opsgov.models.registry import Registry, Site
 from opsgov.models.results import Scorecard
 from opsgov.models.workspace import Workspace
+from opsgov.playbooks.triggers import workspace_triggers
 from opsgov.score.card import ScoreInputs, build_scorecard
 from opsgov.validate.rows import (
     check_bounds,
@@ -410,4 +411,6 @@ def score(
         prior_run = validate(defs, period=before)
         prior, _, _ = _card(defs, prior_run, before, report_date, None)
     card, issues, _ = _card(defs, run, period, report_date, prior)
+    fired = workspace_triggers(defs.root, defs.settings, defs.registry, card, prior)
+    card = card.model_copy(update={"playbooks": fired})
     return ScoreRun(card=card, validation=run, issues=issues)

@@ -33,6 +33,10 @@ def _files(name: str, framework: str, today: dt.date) -> dict[str, str]:
         .read_text("utf-8")
         .replace("$schema=../schemas/", "$schema=schemas/", 1),
         "inbox/README.md": "Put each month's files from the sites in a folder YYYY-MM here.\n",
+        # playbooks/ sits one level down, as in the repository: `../schemas/` still resolves.
+        "playbooks/new_site_launch.yaml": (
+            builtin_dir("playbooks") / "new_site_launch.yaml"
+        ).read_text("utf-8"),
     }
     for kind in KINDS:
         files[f"schemas/{kind}.schema.json"] = schema_text(kind)

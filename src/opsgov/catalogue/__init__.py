@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from opsgov.catalogue.compute import COMPUTE_CODES
 from opsgov.catalogue.definitions import DEFINITION_CODES
+from opsgov.catalogue.playbooks import PLAYBOOK_CODES
 from opsgov.catalogue.values import VALUE_CODES
 from opsgov.catalogue.workbook import WORKBOOK_CODES
 from opsgov.issues import CodeSpec
@@ -24,7 +25,7 @@ def _build(*tables: tuple[CodeSpec, ...]) -> dict[str, CodeSpec]:
 
 
 CATALOGUE: dict[str, CodeSpec] = _build(
-    DEFINITION_CODES, WORKBOOK_CODES, VALUE_CODES, COMPUTE_CODES
+    DEFINITION_CODES, WORKBOOK_CODES, VALUE_CODES, COMPUTE_CODES, PLAYBOOK_CODES
 )
 
 

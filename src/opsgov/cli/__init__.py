@@ -9,9 +9,12 @@ import typer
 
 from opsgov import __version__
 from opsgov.cli import explain as explain_cmd
+from opsgov.cli import history as history_cmd
 from opsgov.cli import init as init_cmd
 from opsgov.cli import inspect as inspect_cmd
 from opsgov.cli import lint as lint_cmd
+from opsgov.cli import playbook as playbook_cmd
+from opsgov.cli import report as report_cmd
 from opsgov.cli import schema as schema_cmd
 from opsgov.cli import score as score_cmd
 from opsgov.cli import validate as validate_cmd
@@ -58,6 +61,9 @@ validate_cmd.register(app)
 inspect_cmd.register(app)
 score_cmd.register(app)
 explain_cmd.register(app)
+history_cmd.register(app)
+report_cmd.register(app)
+playbook_cmd.register(app)
 
 
 def main() -> None:

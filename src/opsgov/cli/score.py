@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from jinja2 import TemplateError, TemplateSyntaxError
 from rich.table import Table
 from rich.text import Text
 
@@ -18,6 +19,7 @@ from opsgov.cli.validate import PeriodOption, check_period
 from opsgov.cli.workspace import WorkspaceOption, workspace_root
 from opsgov.console import make_console
 from opsgov.errors import OpsgovError
+from opsgov.history.recorder import record_score
 from opsgov.models.results import Scorecard
 from opsgov.pipeline import load_definitions, score
 from opsgov.render.env import environment
@@ -94,6 +96,10 @@ def score_command(
             "--template-dir", help="Templates that override the built-in ones.", file_okay=False
         ),
     ] = None,
+    no_history: Annotated[
+        bool,
+        typer.Option("--no-history", help="Do not record the period in the workspace's history."),
+    ] = False,
     quiet: QuietOption = False,
 ) -> None:
     """Score a month: every KPI at site, vendor, region and global level, rated, scored, ranked."""
@@ -120,10 +126,22 @@ def score_command(
     dirs = [d for d in (template_dir, root / "templates") if d is not None]
     env = environment(dirs)
     written = []
+    rendered = {}
     for name, render in OUTPUTS.items():
+        try:
+            rendered[name] = render(result.card, env)
+        except TemplateError as exc:
+            where = (
+                f" ({exc.filename}, line {exc.lineno})"
+                if isinstance(exc, TemplateSyntaxError)
+                else ""
+            )
+            raise OpsgovError(f"the template for {name} failed{where}: {exc}") from exc
+    for name, body in rendered.items():  # render everything first: no half-written set
         target = folder / name
-        write_bytes(target, render(result.card, env))
+        write_bytes(target, body)
         written.append(target)
+    recorded = None if no_history else record_score(defs, result)
     console = make_console()
     if not quiet:
         if result.card.invalid_rows_excluded:
@@ -147,6 +165,8 @@ def score_command(
             )
         for path in written:
             console.print(f"wrote {display_path(path)}", style="dim", markup=False)
+        if recorded is not None:
+            console.print(recorded.message, style="dim", markup=False)
 
 
 def register(app: typer.Typer) -> None:

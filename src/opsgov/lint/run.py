@@ -11,10 +11,12 @@ from opsgov.issues import Issue, Location, make_issue
 from opsgov.lint.common import did_you_mean
 from opsgov.lint.formulas import check_formulas
 from opsgov.lint.framework import check_overrides, check_structure, check_targets
+from opsgov.lint.playbook import check_playbook_among, check_workspace_owners
 from opsgov.lint.profile import check_profile
 from opsgov.lint.registry import check_registry
 from opsgov.models.common import Definition
 from opsgov.models.framework import Framework
+from opsgov.models.playbook import Playbook
 from opsgov.models.profile import Profile
 from opsgov.models.registry import Registry
 from opsgov.models.workspace import Workspace
@@ -118,6 +120,8 @@ def _workspace_refs(session: _Session, path: Path, loaded: Loaded[Definition]) -
                 registry if isinstance(registry, Registry) else None,
             )
         )
+    others = [ld.definition for ld in session.loaded.values()]
+    session.issues.extend(check_workspace_owners(doc, settings, others))
     if settings.fx_rates is not None and not (root / settings.fx_rates).exists():
         session.issues.append(
             make_issue(
@@ -176,6 +180,9 @@ def lint_paths(paths: Sequence[Path]) -> FindingsReport:
             ]
             if len(frameworks) == 1:
                 session.issues.extend(check_profile(doc, definition, frameworks[0]))
+        elif isinstance(definition, Playbook):
+            others = [ld.definition for ld in session.loaded.values()]
+            session.issues.extend(check_playbook_among(doc, definition, others))
     return FindingsReport.build(
         "lint", [session.display[p] for p in session.loaded], session.issues
     )

@@ -6,8 +6,47 @@ from typing import Literal
 
 from pydantic import Field
 
-from opsgov.models.common import Definition, Text
+from opsgov.models.common import Code, Definition, IsoDate, Text
 from opsgov.models.framework import Override
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _saturday_sunday() -> list[Weekday]:
+    return ["sat", "sun"]
+
+
+class CalendarRule(Definition):
+    """Working days of one region or country: its weekend (when it differs) and its holidays."""
+
+    weekends: list[Weekday] | None = Field(
+        default=None, description="Days off every week; default: the calendar's own weekends."
+    )
+    holidays: list[IsoDate] = Field(
+        default_factory=list,
+        description="Public holidays, YYYY-MM-DD, on top of the calendar's shared holidays.",
+    )
+
+
+class Calendar(Definition):
+    """The working calendar playbook checklists are dated with (weekends and holidays skipped).
+
+    A site's calendar is the shared one, refined by its region's rule, then its country's.
+    """
+
+    weekends: list[Weekday] = Field(
+        default_factory=_saturday_sunday, description="Days off every week."
+    )
+    holidays: list[IsoDate] = Field(
+        default_factory=list, description="Holidays every site keeps, YYYY-MM-DD."
+    )
+    regions: dict[Code, CalendarRule] = Field(
+        default_factory=dict, description="Per region id: its weekends and extra holidays."
+    )
+    countries: dict[Code, CalendarRule] = Field(
+        default_factory=dict,
+        description="Per ISO country code: its weekends and extra holidays (after the region's).",
+    )
 
 
 class Workspace(Definition):
@@ -32,6 +71,27 @@ class Workspace(Definition):
     outputs: str = Field(default="out/{period}", description="Folder reports are written to.")
     profiles: str = Field(
         default="profiles", description="Folder of intake profiles (one YAML file per template)."
+    )
+    history: str | None = Field(
+        default=None,
+        description="SQLite file keeping every scored period, for trends and governance reports "
+        "(default `history.sqlite` in the workspace; keep it on a local disk). "
+        "`opsgov score --no-history` leaves it alone.",
+    )
+    playbooks: str = Field(
+        default="playbooks",
+        description="Folder of this workspace's playbooks; they take precedence over the "
+        "built-in ones with the same id.",
+    )
+    calendar: Calendar | None = Field(
+        default=None,
+        description="Working calendar for playbook checklists; without one, only Saturdays and "
+        "Sundays are days off.",
+    )
+    owners: dict[Code, dict[Code, Text]] = Field(
+        default_factory=dict,
+        description="Who holds each playbook role, per region id: `EMEA: {VM: Ana Costa}`. The "
+        "key `default` covers roles a region does not list.",
     )
     overrides: list[Override] = Field(
         default_factory=list,

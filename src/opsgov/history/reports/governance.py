@@ -1,0 +1,449 @@
+"""The monthly governance pack: what changed, what is red, what fired, which signals are real.
+
+Sections: an executive summary (the headline, the largest movements each marked as a signal or
+as noise inside the control limits, what is red and for how long, the playbooks that fired and
+the SPC signals that reach this month), league tables of sites, vendors and regions, trend
+charts with control limits, and data quality (late, missing and invalid submissions per vendor,
+this month and over the last twelve, and restatements).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from opsgov.history import query
+from opsgov.history.reports.common import (
+    Charts,
+    Formatter,
+    card_kpis,
+    describe_trend,
+    headline_kpis,
+    scope_label,
+    status_label,
+    unicode_spark,
+    window,
+)
+from opsgov.history.store import HistoryStore
+from opsgov.history.trends import COMPOSITE, Trend, TrendSignal, build_trends, month_offset
+from opsgov.models.results import KpiInfo, ScopeResult, Scorecard
+
+MONTHS = 24
+"""Months of history the trend charts and the SPC limits look at."""
+TOP_CHANGES = 10
+TOP_SIGNALS = 40
+SCOPE_CHARTS = 8
+_LEVELS = ("global", "region", "vendor", "site")
+_RULE_ORDER = {"beyond_limits": 0, "run": 1, "trend": 2}
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One of the month's largest movements, and whether it is a signal or noise."""
+
+    scope: str
+    kpi: str
+    previous: str
+    current: str
+    change: str
+    verdict: str
+    signal: bool
+    favourable: bool | None
+    weight: float
+
+
+@dataclass(frozen=True)
+class RedItem:
+    """A red KPI (or composite) and how many months in a row it has been red."""
+
+    scope: str
+    kpi: str
+    value: str
+    target: str
+    months: int
+
+
+@dataclass(frozen=True)
+class SignalItem:
+    """An SPC signal that reaches the report's month."""
+
+    scope: str
+    kpi: str
+    rule: str
+    span: str
+    direction: str
+    favourable: bool | None
+    value: str
+
+
+@dataclass(frozen=True)
+class LeagueRow:
+    """A row of a league table."""
+
+    rank: str
+    scope: str
+    vendor: str
+    region: str
+    composite: str
+    status: str
+    change: str
+    trend: str
+    red: int
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    """A trend chart, its text alternative and its signals."""
+
+    title: str
+    svg: Markup | None
+    description: str
+    signals: list[str]
+
+
+@dataclass(frozen=True)
+class QualityRow:
+    """One vendor's submissions: this month, and over the last twelve."""
+
+    vendor: str
+    sites: int
+    sent: int
+    missing: list[str]
+    late: list[str]
+    invalid: list[str]
+    errors: int
+    warnings: int
+    months_missing: int
+    months_late: int
+    months_invalid: int
+
+
+def _direction_word(signal: TrendSignal) -> str:
+    if signal.favourable is None:
+        return f"{signal.direction}"
+    return f"{signal.direction}, {'better' if signal.favourable else 'worse'}"
+
+
+def _scopes(card: Scorecard) -> dict[tuple[str, str], ScopeResult]:
+    return {(s.level, s.id): s for s in card.scopes if s.queue is None}
+
+
+def _label(scopes: dict[tuple[str, str], ScopeResult], level: str, scope_id: str) -> str:
+    return scope_label(scopes.get((level, scope_id)), level, scope_id)
+
+
+def _movements(
+    trends: dict[query.SeriesKey, Trend],
+    card: Scorecard,
+    info: dict[str, KpiInfo],
+    fmt: Formatter,
+) -> list[Movement]:
+    scopes = _scopes(card)
+    out: list[Movement] = []
+    for (level, scope_id, _, kpi), trend in trends.items():
+        if kpi not in info or (level != "global" and kpi != COMPOSITE):
+            continue
+        point = trend.latest
+        if point is None or point.mom is None or point.value is None or point.mom == 0:
+            continue
+        limits = trend.chart.limits
+        spread = limits.mr_bar if limits is not None and limits.mr_bar > 0 else None
+        current = [s for s in trend.current_signals if s.end == point.period]
+        if current:
+            verdict = "signal: " + "; ".join(s.text for s in current)
+        elif limits is None:
+            verdict = "too few months to tell signal from noise"
+        else:
+            verdict = "inside the control limits: routine variation"
+        k = info[kpi]
+        direction = "up" if point.mom > 0 else "down"
+        good = (
+            None
+            if k.direction == "target_band"
+            else (direction == "up") == (k.direction == "higher_is_better")
+        )
+        out.append(
+            Movement(
+                scope=_label(scopes, level, scope_id),
+                kpi=k.name,
+                previous=fmt.value(k, point.value - point.mom),
+                current=fmt.value(k, point.value),
+                change=fmt.change(k, point.mom),
+                verdict=verdict,
+                signal=bool(current),
+                favourable=good,
+                weight=abs(point.mom) / spread if spread else 0.0,
+            )
+        )
+    out.sort(key=lambda m: (not m.signal, -m.weight, m.scope, m.kpi))
+    return out[:TOP_CHANGES]
+
+
+def _months_red(trend: Trend | None) -> int:
+    if trend is None:
+        return 1
+    count = 0
+    for point in reversed(trend.points):
+        if point.status != "red":
+            break
+        count += 1
+    return max(count, 1)
+
+
+def _red(
+    card: Scorecard, trends: dict[query.SeriesKey, Trend], info: dict[str, KpiInfo], fmt: Formatter
+) -> list[RedItem]:
+    out: list[RedItem] = []
+    scopes = [s for s in card.scopes if s.queue is None and s.level != "site"]
+    for s in scopes:
+        label = scope_label(s, s.level, s.id)
+        if s.status == "red":
+            out.append(
+                RedItem(
+                    label,
+                    "Composite score",
+                    fmt.value(info[COMPOSITE], s.composite),
+                    "",
+                    _months_red(trends.get((s.level, s.id, "", COMPOSITE))),
+                )
+            )
+        for k in s.kpis:
+            if k.status == "red" and k.kpi in info:
+                out.append(
+                    RedItem(
+                        label,
+                        info[k.kpi].name,
+                        fmt.value(info[k.kpi], k.value),
+                        fmt.value(info[k.kpi], k.target.target),
+                        _months_red(trends.get((s.level, s.id, "", k.kpi))),
+                    )
+                )
+    for s in card.scopes:
+        if s.level == "site" and s.queue is None and s.status == "red":
+            out.append(
+                RedItem(
+                    scope_label(s, "site", s.id),
+                    "Composite score",
+                    fmt.value(info[COMPOSITE], s.composite),
+                    "",
+                    _months_red(trends.get(("site", s.id, "", COMPOSITE))),
+                )
+            )
+    return out
+
+
+def _signals(
+    trends: dict[query.SeriesKey, Trend],
+    card: Scorecard,
+    info: dict[str, KpiInfo],
+    fmt: Formatter,
+) -> list[SignalItem]:
+    scopes = _scopes(card)
+    found: list[tuple[tuple[object, ...], SignalItem]] = []
+    for (level, scope_id, _, kpi), trend in trends.items():
+        if kpi not in info:
+            continue
+        for s in trend.current_signals:
+            item = SignalItem(
+                scope=_label(scopes, level, scope_id),
+                kpi=info[kpi].name,
+                rule=s.rule.replace("_", " "),
+                span=s.start if s.start == s.end else f"{s.start} to {s.end}",
+                direction=_direction_word(s),
+                favourable=s.favourable,
+                value=fmt.value(info[kpi], trend.latest.value if trend.latest else None),
+            )
+            order = (
+                s.favourable is not False,
+                _LEVELS.index(level),
+                _RULE_ORDER.get(s.rule, 9),
+                item.scope,
+                item.kpi,
+            )
+            found.append((order, item))
+    found.sort(key=lambda pair: pair[0])
+    return [item for _, item in found]
+
+
+def _league(
+    card: Scorecard, level: str, trends: dict[query.SeriesKey, Trend], info: dict[str, KpiInfo]
+) -> list[LeagueRow]:
+    fmt_info = info[COMPOSITE]
+    rows = sorted(
+        (s for s in card.scopes if s.level == level and s.queue is None),
+        key=lambda s: (s.rank or 999, s.id),
+    )
+    out: list[LeagueRow] = []
+    for s in rows:
+        trend = trends.get((level, s.id, "", COMPOSITE))
+        values = [p.value for p in trend.points[-13:]] if trend else []
+        change = (
+            None
+            if s.composite is None or s.previous_composite is None
+            else s.composite - s.previous_composite
+        )
+        out.append(
+            LeagueRow(
+                rank=str(s.rank or "\u2014"),
+                scope=f"{s.id} {s.name}" if level == "site" else s.name,
+                vendor=s.vendor or "",
+                region=s.region or "",
+                composite=Formatter("").value(fmt_info, s.composite),
+                status=s.status,
+                change="" if change is None else f"{change:+.1f}",
+                trend=unicode_spark(values),
+                red=sum(1 for k in s.kpis if k.status == "red"),
+            )
+        )
+    return out
+
+
+def _charts(
+    trends: dict[query.SeriesKey, Trend],
+    card: Scorecard,
+    info: dict[str, KpiInfo],
+    fmt: Formatter,
+    charts: Charts,
+) -> list[ChartBlock]:
+    scopes = _scopes(card)
+    wanted: list[query.SeriesKey] = [("global", "global", "", COMPOSITE)]
+    wanted += [("global", "global", "", k.id) for k in headline_kpis(card)]
+    for key, trend in sorted(trends.items()):
+        if key[0] == "global" and key[3] in info and trend.current_signals:
+            wanted.append(key)
+    flagged = sorted(
+        (
+            (_RULE_ORDER.get(s.rule, 9), _LEVELS.index(key[0]), key)
+            for key, trend in trends.items()
+            if key[0] != "global" and key[3] in info
+            for s in trend.current_signals
+            if s.favourable is False
+        ),
+    )
+    extra: list[query.SeriesKey] = []
+    for _, _, key in flagged:
+        if key not in extra and len(extra) < SCOPE_CHARTS:
+            extra.append(key)
+    blocks: list[ChartBlock] = []
+    for key in dict.fromkeys([*wanted, *extra]):
+        found = trends.get(key)
+        if found is None or not found.charted:
+            continue
+        level, scope_id, _, kpi = key
+        label = _label(scopes, level, scope_id)
+        k = info[kpi]
+        svg = charts.xmr(found, k, label, fmt)
+        blocks.append(
+            ChartBlock(
+                title=f"{k.name}: {label}",
+                svg=svg,
+                description=describe_trend(found, k, label, fmt),
+                signals=[s.text for s in found.signals],
+            )
+        )
+    return blocks
+
+
+def _quality(store: HistoryStore, card: Scorecard, period: str) -> list[QualityRow]:
+    first = month_offset(period, -11)
+    history = query.submissions(store, first, period)
+    names = {s.id: s.name for s in card.scopes if s.level == "vendor" and s.queue is None}
+    now = history.get(period, [])
+    vendors = sorted({s.vendor for subs in history.values() for s in subs})
+    rows: list[QualityRow] = []
+    for vendor in vendors:
+        mine = [s for s in now if s.vendor == vendor]
+        past = {p: [s for s in subs if s.vendor == vendor] for p, subs in history.items()}
+        rows.append(
+            QualityRow(
+                vendor=names.get(vendor, vendor),
+                sites=len(mine),
+                sent=sum(1 for s in mine if not s.missing),
+                missing=[s.site for s in mine if s.missing],
+                late=[s.site for s in mine if s.late],
+                invalid=[s.site for s in mine if s.errors and not s.missing],
+                errors=sum(s.errors for s in mine),
+                warnings=sum(s.warnings for s in mine),
+                months_missing=sum(1 for subs in past.values() if any(s.missing for s in subs)),
+                months_late=sum(1 for subs in past.values() if any(s.late for s in subs)),
+                months_invalid=sum(
+                    1 for subs in past.values() if any(s.errors and not s.missing for s in subs)
+                ),
+            )
+        )
+    return rows
+
+
+def governance(
+    store: HistoryStore, period: str, *, report_date: str, charts: bool = True
+) -> dict[str, Any]:
+    """The template context of the governance pack for `period`.
+
+    Args:
+        store: The history store.
+        period: The month, YYYY-MM (it must be in the history).
+        report_date: The date printed on the pack.
+        charts: Draw the trend charts (off: text alternatives only).
+
+    Returns:
+        The context for `governance.html.j2` and `governance.md.j2`.
+    """
+    card = query.load_card(store, period)
+    info = card_kpis(card)
+    fmt = Formatter(card.reporting_currency)
+    first, last = window(period, MONTHS)
+    table = query.series_table(store, month_offset(first, -12), last)
+    trends = build_trends(table, card.kpis, first=first, last=last)
+    glob = next(s for s in card.scopes if s.level == "global" and s.queue is None)
+    drawer = Charts(prefix="g", enabled=charts)
+    signals = _signals(trends, card, info, fmt)
+    restated = query.restatements(store, period)
+    sites = [s for s in card.scopes if s.level == "site" and s.queue is None]
+    return {
+        "title": f"{card.workspace}: governance pack {period}",
+        "card": card,
+        "period": period,
+        "report_date": report_date,
+        "history_months": len(table.periods),
+        "first_period": table.periods[0] if table.periods else period,
+        "headline": {
+            "composite": fmt.value(info[COMPOSITE], glob.composite),
+            "status": glob.status,
+            "status_label": status_label(glob.status),
+            "change": ""
+            if glob.composite is None or glob.previous_composite is None
+            else f"{glob.composite - glob.previous_composite:+.1f}",
+            "sites": len(sites),
+            "sites_by_status": {
+                st: sum(1 for s in sites if s.status == st) for st in ("green", "amber", "red")
+            },
+            "red_results": sum(1 for s in sites for k in s.kpis if k.status == "red"),
+            "results": sum(1 for s in sites for k in s.kpis if k.status != "not_rated"),
+        },
+        "movements": _movements(trends, card, info, fmt),
+        "red": _red(card, trends, info, fmt),
+        "playbooks": card.playbooks,
+        "signals": signals[:TOP_SIGNALS],
+        "signals_more": max(0, len(signals) - TOP_SIGNALS),
+        "signals_unfavourable": sum(1 for s in signals if s.favourable is False),
+        "leagues": {
+            "site": _league(card, "site", trends, info),
+            "vendor": _league(card, "vendor", trends, info),
+            "region": _league(card, "region", trends, info),
+        },
+        "charts": _charts(trends, card, info, fmt, drawer),
+        "quality": _quality(store, card, period),
+        "findings": card.findings,
+        "invalid_rows_excluded": card.invalid_rows_excluded,
+        "restatements": [
+            {
+                "run_time": r.entry.run_time,
+                "changes": len(r.changes),
+                "inputs": len(r.changed_inputs),
+            }
+            for r in restated
+        ],
+        "months_window": MONTHS,
+    }

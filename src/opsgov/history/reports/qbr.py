@@ -1,0 +1,426 @@
+"""The vendor QBR pack (domain reference section 5.4), from the history.
+
+Quarter values are recomputed from the quarter's measures (`quarters.py`) and compared with the
+prior quarter and the same quarter a year before, where the history has them. The sections
+follow the recommended pack: executive summary, scorecard with 13-month XmR charts of the
+headline KPIs, contract SLA attainment, then volume and capacity, quality, customer, people
+and wellbeing, compliance and risk, commercials (each the framework's KPIs of that kind),
+continuous improvement and the action log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from opsgov.history import query
+from opsgov.history.reports.common import (
+    COMPOSITE_INFO,
+    Charts,
+    Formatter,
+    describe_trend,
+    headline_kpis,
+    previous_quarter,
+    quarter_label,
+    quarter_months,
+    scope_label,
+    status_label,
+)
+from opsgov.history.reports.quarters import evaluate, quarter_measures, rate
+from opsgov.history.schema import HistoryError
+from opsgov.history.store import HistoryStore
+from opsgov.history.trends import COMPOSITE, build_trends, month_offset
+from opsgov.models.results import CategoryInfo, KpiInfo, Scorecard, Target
+
+SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("volume", "Volume and capacity", ("service", "delivery", "volume", "capacity", "product")),
+    ("quality", "Quality", ("quality", "accuracy")),
+    ("customer", "Customer", ("customer", "cx", "satisfaction")),
+    ("people", "People and wellbeing", ("people", "wellbeing", "workforce", "staff")),
+    ("compliance", "Compliance and risk", ("compliance", "risk", "control", "security")),
+    ("commercials", "Commercials", ("cost", "commercial", "financ", "efficien")),
+)
+"""QBR sections 4-9, each with words that place a framework category in it."""
+
+
+@dataclass(frozen=True)
+class QbrKpi:
+    """One KPI of the vendor for the quarter, against the prior quarter and a year before."""
+
+    id: str
+    name: str
+    category: str
+    owner: str
+    value: str
+    status: str
+    target: str
+    contract: bool
+    prior: str
+    prior_change: str
+    prior_better: bool | None
+    last_year: str
+    last_year_change: str
+    last_year_better: bool | None
+    months: list[tuple[str, str, str]]
+    """(month, value, status) of each month of the quarter."""
+    raw_change: float | None = field(default=None, compare=False)
+    raw_prior: float | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class QbrChart:
+    """A 13-month XmR chart of a headline KPI with its signals."""
+
+    title: str
+    svg: Markup | None
+    description: str
+    signals: list[str]
+
+
+@dataclass(frozen=True)
+class Section:
+    """QBR sections 4-9: the framework's KPIs of one kind."""
+
+    key: str
+    title: str
+    kpis: list[QbrKpi]
+
+
+def _better(direction: str, change: float | None) -> bool | None:
+    if change is None or change == 0 or direction == "target_band":
+        return None
+    return (change > 0) == (direction == "higher_is_better")
+
+
+def _section(category: CategoryInfo | None) -> str:
+    if category is None:
+        return "volume"
+    text = f"{category.id} {category.name}".lower()
+    for key, _, words in SECTIONS:
+        if any(w in text for w in words):
+            return key
+    return "other"
+
+
+def _quarter(
+    monthly: dict[str, dict[str, float | None]],
+    months: list[str],
+    rollups: dict[str, str],
+    kpis: list[KpiInfo],
+) -> dict[str, float | None] | None:
+    if not any(m in monthly for m in months):
+        return None
+    return evaluate(kpis, quarter_measures(monthly, months, rollups))
+
+
+def _kpi_rows(
+    card: Scorecard,
+    vendor: str,
+    months: list[str],
+    values: dict[str, dict[str, float | None] | None],
+    statuses: dict[tuple[str, str], dict[str, str]],
+    monthly_values: dict[tuple[str, str], dict[str, float | None]],
+    fmt: Formatter,
+) -> list[QbrKpi]:
+    scope = card.scope("vendor", vendor)
+    assert scope is not None
+    targets: dict[str, Target] = {k.kpi: k.target for k in scope.kpis}
+    rows: list[QbrKpi] = []
+    now, prior, last_year = values["now"] or {}, values["prior"], values["last_year"]
+    for k in card.kpis:
+        value = now.get(k.id)
+        before = prior.get(k.id) if prior else None
+        year = last_year.get(k.id) if last_year else None
+        d_prior = None if value is None or before is None else value - before
+        d_year = None if value is None or year is None else value - year
+        target = targets.get(k.id)
+        rows.append(
+            QbrKpi(
+                id=k.id,
+                name=k.name,
+                category=k.category or "",
+                owner=k.owner,
+                value=fmt.value(k, value),
+                status=rate(k.direction, value, target),
+                target=fmt.value(k, target.target if target else None),
+                contract=target is not None and target.source != "framework",
+                prior=fmt.value(k, before) if prior is not None else "",
+                prior_change=fmt.change(k, d_prior),
+                prior_better=_better(k.direction, d_prior),
+                last_year=fmt.value(k, year) if last_year is not None else "",
+                last_year_change=fmt.change(k, d_year),
+                last_year_better=_better(k.direction, d_year),
+                months=[
+                    (
+                        m,
+                        fmt.value(k, monthly_values.get((vendor, k.id), {}).get(m)),
+                        statuses.get((vendor, k.id), {}).get(m, "no_data"),
+                    )
+                    for m in months
+                ],
+                raw_change=d_prior,
+                raw_prior=before,
+            )
+        )
+    return rows
+
+
+def qbr(
+    store: HistoryStore,
+    vendor: str,
+    year: int,
+    quarter: int,
+    *,
+    report_date: str,
+    charts: bool = True,
+) -> dict[str, Any]:
+    """The template context of a vendor's QBR pack for a quarter.
+
+    Args:
+        store: The history store.
+        vendor: The vendor's id.
+        year: The quarter's year.
+        quarter: 1 to 4.
+        report_date: The date printed on the pack.
+        charts: Draw the XmR charts (off: text alternatives only).
+
+    Returns:
+        The context for `qbr.html.j2` and `qbr.md.j2`.
+    """
+    months = quarter_months(year, quarter)
+    prior_q = previous_quarter(year, quarter)
+    prior_months = quarter_months(*prior_q)
+    ly_months = quarter_months(year - 1, quarter)
+    stored = query.periods(store)
+    have = [m for m in months if m in stored]
+    if not have:
+        span = f"{stored[0]} to {stored[-1]}" if stored else "nothing"
+        raise HistoryError(
+            f"the history has no month of {quarter_label(year, quarter)} (it has {span})"
+        )
+    last = have[-1]
+    card = query.load_card(store, last)
+    scope = card.scope("vendor", vendor)
+    if scope is None:
+        known = ", ".join(s.id for s in card.scopes if s.level == "vendor" and s.queue is None)
+        raise HistoryError(f"no vendor {vendor!r} in {last}; vendors: {known or 'none'}")
+    fmt = Formatter(card.reporting_currency)
+    rollups = query.rollups(store, last)
+    window_first = month_offset(months[-1], -12)
+    monthly = query.measure_series(store, "vendor", vendor, ly_months[0], months[-1])
+    values = {
+        "now": _quarter(monthly, months, rollups, card.kpis),
+        "prior": _quarter(monthly, prior_months, rollups, card.kpis),
+        "last_year": _quarter(monthly, ly_months, rollups, card.kpis),
+    }
+    table = query.series_table(
+        store, month_offset(window_first, -12), months[-1], levels=("vendor", "site")
+    )
+    trends = build_trends(
+        table, card.kpis, first=window_first, last=months[-1], levels=("vendor", "site")
+    )
+    statuses = {(key[1], key[3]): s for key, s in table.statuses.items() if key[0] == "vendor"}
+    monthly_values = {(key[1], key[3]): v for key, v in table.values.items() if key[0] == "vendor"}
+    rows = _kpi_rows(card, vendor, months, values, statuses, monthly_values, fmt)
+    by_id = {r.id: r for r in rows}
+    info = {k.id: k for k in card.kpis}
+    categories = {c.id: c for c in card.categories}
+
+    composites = table.values.get(("vendor", vendor, "", COMPOSITE), {})
+    composite_status = statuses.get((vendor, COMPOSITE), {})
+    month_composites = [
+        (m, fmt.value(COMPOSITE_INFO, composites.get(m)), composite_status.get(m, "no_data"))
+        for m in months
+    ]
+    latest_status = composite_status.get(last, "no_data")
+    present = [composites[m] for m in months if composites.get(m) is not None]
+    mean_composite = sum(v for v in present if v is not None) / len(present) if present else None
+    prior_present = [composites[m] for m in prior_months if composites.get(m) is not None]
+    prior_mean = (
+        sum(v for v in prior_present if v is not None) / len(prior_present)
+        if prior_present
+        else None
+    )
+
+    scored = [r for r in rows if r.raw_change is not None and r.prior_better is not None]
+    wins = sorted(
+        (r for r in scored if r.prior_better),
+        key=lambda r: -_relative(r),
+    )[:3]
+    issues = [r for r in rows if r.status == "red"]
+    issues += sorted(
+        (r for r in scored if r.prior_better is False and r.status != "red"),
+        key=lambda r: -_relative(r),
+    )
+    issues = issues[:3]
+    prior_status = {
+        k.id: rate(k.direction, (values["prior"] or {}).get(k.id), _target(card, vendor, k.id))
+        for k in card.kpis
+    }
+    decisions = [
+        f"Agree a remediation plan for {r.name}: red in {quarter_label(year, quarter)} and in "
+        f"{quarter_label(*prior_q)}."
+        for r in rows
+        if r.status == "red" and prior_status.get(r.id) == "red"
+    ]
+
+    drawer = Charts(prefix="q", enabled=charts)
+    label = scope_label(scope, "vendor", vendor)
+    chart_keys = [COMPOSITE] + [k.id for k in headline_kpis(card)]
+    chart_blocks: list[QbrChart] = []
+    for kid in chart_keys:
+        trend = trends.get(("vendor", vendor, "", kid))
+        k = COMPOSITE_INFO if kid == COMPOSITE else info[kid]
+        if trend is None or not trend.charted:
+            continue
+        chart_blocks.append(
+            QbrChart(
+                title=f"{k.name}: 13 months to {months[-1]}",
+                svg=drawer.xmr(trend, k, label, fmt),
+                description=describe_trend(trend, k, label, fmt),
+                signals=[s.text for s in trend.signals],
+            )
+        )
+
+    sla = [r for r in rows if r.status != "not_rated"]
+    watch = [
+        r
+        for r in sla
+        if sum(1 for _, _, st in r.months if st == "red") >= 2
+        or [st for _, _, st in r.months[-2:]] == ["red", "red"]
+    ]
+
+    grouped: dict[str, list[QbrKpi]] = {key: [] for key, _, _ in SECTIONS}
+    grouped["other"] = []
+    for r in rows:
+        grouped[_section(categories.get(r.category))].append(r)
+    sections = [Section(key, title, grouped[key]) for key, title, _ in SECTIONS]
+    if grouped["other"]:
+        sections.append(Section("other", "Other KPIs", grouped["other"]))
+
+    sites = [s for s in card.scopes if s.level == "site" and s.queue is None and s.vendor == vendor]
+    headline = headline_kpis(card)
+    site_rows = []
+    for s in sites:
+        site_monthly = query.measure_series(store, "site", s.id, months[0], months[-1])
+        site_values = _quarter(site_monthly, months, rollups, card.kpis) or {}
+        targets = {k.kpi: k.target for k in s.kpis}
+        site_rows.append(
+            {
+                "site": f"{s.id} {s.name}",
+                "region": s.region or "",
+                "cells": [
+                    (
+                        fmt.value(k, site_values.get(k.id)),
+                        rate(k.direction, site_values.get(k.id), targets.get(k.id)),
+                    )
+                    for k in headline
+                ],
+            }
+        )
+
+    site_ids = {s.id for s in sites}
+    quality = []
+    subs = query.submissions(store, months[0], months[-1])
+    for m in months:
+        mine = [s for s in subs.get(m, []) if s.vendor == vendor]
+        quality.append(
+            {
+                "month": m,
+                "recorded": m in subs,
+                "sites": len(mine),
+                "missing": [s.site for s in mine if s.missing],
+                "late": [s.site for s in mine if s.late],
+                "invalid": [s.site for s in mine if s.errors and not s.missing],
+            }
+        )
+    fired = [
+        {"month": p, "playbook": b, "scope": sc, "why": w}
+        for p, b, sc, w in query.playbooks(store, months[0], months[-1])
+        if sc == vendor or sc in site_ids
+    ]
+    practices = []
+    for (level, sid, _, kid), trend in sorted(trends.items()):
+        if kid not in info or (level == "site" and sid not in site_ids):
+            continue
+        if level == "vendor" and sid != vendor:
+            continue
+        for sig in trend.signals:
+            if sig.favourable and sig.end >= months[0]:
+                name = (
+                    label
+                    if level == "vendor"
+                    else scope_label(None, "site", sid, table.names.get(("site", sid), ""))
+                )
+                practices.append({"scope": name, "kpi": info[kid].name, "signal": sig.text})
+    actions = [
+        {
+            "action": f"Bring {r.name} back to target ({r.target}); it was {r.value} over the "
+            "quarter.",
+            "owner": r.owner or "vendor manager",
+            "due": "before the next QBR",
+            "status": "proposed",
+        }
+        for r in issues
+        if r.status == "red"
+    ]
+    actions += [
+        {
+            "action": f"Close out playbook {f['playbook']} ({f['scope']}, {f['month']})",
+            "owner": "vendor manager",
+            "due": "as the playbook says",
+            "status": "open",
+        }
+        for f in fired
+    ]
+
+    return {
+        "title": f"{card.workspace}: {scope.name} QBR {quarter_label(year, quarter)}",
+        "card": card,
+        "vendor": {"id": vendor, "name": scope.name, "sites": [f"{s.id} {s.name}" for s in sites]},
+        "quarter": quarter_label(year, quarter),
+        "months": months,
+        "months_recorded": have,
+        "prior_quarter": quarter_label(*prior_q) if values["prior"] is not None else None,
+        "last_year_quarter": quarter_label(year - 1, quarter)
+        if values["last_year"] is not None
+        else None,
+        "report_date": report_date,
+        "composite": {
+            "value": fmt.value(COMPOSITE_INFO, mean_composite),
+            "prior": fmt.value(COMPOSITE_INFO, prior_mean) if prior_mean is not None else "",
+            "status": latest_status,
+            "status_label": status_label(latest_status),
+            "status_month": last,
+            "months": month_composites,
+        },
+        "wins": wins,
+        "issues": issues,
+        "decisions": decisions,
+        "kpis": rows,
+        "by_id": by_id,
+        "charts": chart_blocks,
+        "sla": sla,
+        "watch": watch,
+        "sections": sections,
+        "headline": headline,
+        "site_rows": site_rows,
+        "quality": quality,
+        "playbooks": fired,
+        "practices": practices[:20],
+        "actions": actions,
+    }
+
+
+def _target(card: Scorecard, vendor: str, kpi: str) -> Target | None:
+    scope = card.scope("vendor", vendor)
+    found = scope.kpi(kpi) if scope else None
+    return found.target if found else None
+
+
+def _relative(row: QbrKpi) -> float:
+    """A change's size relative to the prior quarter's value (units differ between KPIs)."""
+    change = abs(row.raw_change or 0.0)
+    return change / abs(row.raw_prior) if row.raw_prior else change
