@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -81,3 +82,21 @@ def test_wheel_installed_elsewhere_scaffolds_and_lints(tmp_path: Path) -> None:
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    # A playbook checklist and a scorecard rendered from the installed wheel's built-ins.
+    checklist = subprocess.run(
+        [str(python), "-m", "opsgov", "playbook", "checklist", "new_site_launch", "--site", "BOG1",
+         "--start", "2026-12-01", "-w", "ws", "--format", "html", "--out", "launch.html"],
+        cwd=work, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert checklist.returncode == 0, checklist.stdout + checklist.stderr
+    assert "<table" in (work / "launch.html").read_text("utf-8")
+    shutil.copytree(
+        REPO / "sample_data", work / "sample", ignore=shutil.ignore_patterns("out", "history*")
+    )
+    scored = subprocess.run(
+        [str(python), "-m", "opsgov", "score", "--period", "2026-10", "-w", "sample",
+         "--out", "card", "--no-history", "-q"],
+        cwd=work, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert scored.returncode == 0, scored.stdout + scored.stderr
+    assert "League table" in (work / "card" / "scorecard.html").read_text("utf-8")
