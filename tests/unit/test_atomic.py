@@ -1,0 +1,29 @@
+"""Atomic writes: all or nothing, ordinary permissions, no temporary files left behind."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from opsgov.atomic import atomic_open, write_text
+
+
+def test_written_file_has_ordinary_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    write_text(target, "hello")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "scorecard.json"
+    write_text(target, "old")
+    with pytest.raises(RuntimeError), atomic_open(target) as handle:
+        handle.write(b"half")
+        raise RuntimeError("disk full")
+    assert target.read_text("utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["scorecard.json"]
