@@ -22,8 +22,13 @@ def test_written_file_has_ordinary_permissions(tmp_path: Path) -> None:
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "scorecard.json"
     write_text(target, "old")
-    with pytest.raises(RuntimeError), atomic_open(target) as handle:
-        handle.write(b"half")
-        raise RuntimeError("disk full")
+
+    def crash_mid_write() -> None:
+        with atomic_open(target) as handle:
+            handle.write(b"half")
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        crash_mid_write()
     assert target.read_text("utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["scorecard.json"]
