@@ -370,6 +370,18 @@ def _summary(book: Workbook, card: Scorecard) -> None:
             )
         if row >= first:
             status_refs.append(f"G{first}:G{row}")
+    if card.playbooks:
+        row += 2
+        sheet.text(row, 1, "Playbooks triggered", font=_BOLD, fit=False)
+        row += 1
+        sheet.header(row, ("Playbook", "For", "Why"))
+        for fired in card.playbooks:
+            row += 1
+            sheet.text(row, 1, fired.playbook)
+            sheet.text(row, 2, fired.scope)
+            sheet.text(row, 3, fired.why, fit=False)
+        row += 1
+        sheet.text(row, 1, "opsgov playbook checklist ID --site SITE --start DATE", fit=False)
     rag_rules(ws, " ".join(status_refs))
     sheet.finish(f"C{SUMMARY_HEADER_ROW + 1}", filter_ref)
 
