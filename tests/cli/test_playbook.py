@@ -236,7 +236,9 @@ def test_triggers_lists_what_fires_and_why() -> None:
 
 
 def test_score_outputs_show_the_triggered_playbooks(tmp_path: Path) -> None:
-    invoke(["score", "--period", "2026-10", "-w", str(SAMPLE), "--out", str(tmp_path)])
+    invoke(
+        ["score", "--period", "2026-10", "-w", str(SAMPLE), "--out", str(tmp_path), "--no-history"]
+    )
     card = json.loads((tmp_path / "scorecard.json").read_text("utf-8"))
     assert any(p["playbook"] == "new_site_launch" for p in card["playbooks"])
     markdown = (tmp_path / "scorecard.md").read_text("utf-8")

@@ -156,7 +156,7 @@ def test_a_value_outside_the_drop_down_is_reported(checklist: Path) -> None:
 
 def test_a_file_that_is_not_a_checklist_exits_2(tmp_path: Path) -> None:
     other = tmp_path / "other.xlsx"
-    book = load_workbook(REPO / "sample_data" / "out" / "annotated" / "HYD1_ops_2026-10.xlsx")
+    book = load_workbook(REPO / "sample_data" / "flawed" / "HYD1_ops_2026-10.xlsx")
     book.save(other)
     assert "no 'Checklist' sheet" in invoke(["playbook", "status", str(other)], 2).stderr
     (tmp_path / "junk.xlsx").write_text("not a zip", "utf-8")

@@ -41,7 +41,17 @@ def approx(value: float) -> Any:
 
 def run_score(workspace: Path, out: Path, *extra: str, code: int = 0) -> Result:
     return invoke(
-        ["score", "--period", PERIOD, "--workspace", str(workspace), "--out", str(out), *extra],
+        [
+            "score",
+            "--period",
+            PERIOD,
+            "--workspace",
+            str(workspace),
+            "--out",
+            str(out),
+            "--no-history",
+            *extra,
+        ],  # the repository's sample workspace is never written to
         code=code,
     )
 

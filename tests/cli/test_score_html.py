@@ -40,6 +40,7 @@ def run_score(workspace: Path, out: Path) -> Path:
             "--report-date",
             REPORT_DATE,
             "--quiet",
+            "--no-history",
         ]
     )
     return out

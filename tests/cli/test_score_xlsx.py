@@ -77,6 +77,7 @@ def score_to(workspace: Path, out: Path, *extra: str) -> Path:
             "--report-date",
             REPORT_DATE,
             "--quiet",
+            "--no-history",
             *extra,
         ]
     )
