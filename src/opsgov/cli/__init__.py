@@ -25,7 +25,7 @@ app = typer.Typer(
     name="opsgov",
     help="Validated, harmonised scorecards and governance reports for global Trust & Safety and "
     "customer-support operations.",
-    epilog="Example: opsgov lint   (check the definitions of the workspace in this folder)",
+    epilog="Example: opsgov score --period 2026-10   (the month's scorecards, in a workspace)",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
