@@ -33,11 +33,11 @@ from opsgov.render.xlsx import (
     SITE_HEADER_ROW,
     SUMMARY_COLUMNS,
     SUMMARY_HEADER_ROW,
-    ZIP_TIME,
     clean_text,
     number_format,
     sheet_title,
 )
+from opsgov.render.zipfix import ZIP_TIME
 from tests.conftest import REPO, invoke
 from tests.support.libreoffice import TIMEOUT_SECONDS, convert, soffice
 

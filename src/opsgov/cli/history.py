@@ -340,30 +340,11 @@ def export_command(
 ) -> None:
     """Export every stored KPI result (or measure) as CSV, one row per period, scope and KPI."""
     check_period(period)
-    if what not in {"kpis", "measures"}:
+    if what not in query.EXPORT_COLUMNS:
         raise OpsgovError(f"--what must be kpis or measures; got {what!r}")
     with open_store(workspace, history) as store:
         rows = list(query.export_rows(store, what, period))
-    columns = (
-        ["period", "level", "scope", "queue", "name", "measure", "value"]
-        if what == "measures"
-        else [
-            "period",
-            "framework",
-            "framework_version",
-            "level",
-            "scope",
-            "queue",
-            "name",
-            "kpi",
-            "value",
-            "status",
-            "score",
-            "target",
-            "target_source",
-            "run_time",
-        ]
-    )
+    columns = list(query.EXPORT_COLUMNS[what])
     del fmt
     text = csv_text(columns, rows)
     if out is None:

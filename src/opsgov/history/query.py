@@ -412,6 +412,16 @@ def series_table(
     return SeriesTable(stored, values, statuses, names, parents)
 
 
+EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "measures": ("period", "level", "scope", "queue", "name", "measure", "value"),
+    "kpis": (
+        "period", "framework", "framework_version", "level", "scope", "queue", "name", "kpi",
+        "value", "status", "score", "target", "target_source", "run_time",
+    ),
+}  # fmt: skip
+"""The columns of `history export`, for each kind of row."""
+
+
 def export_rows(
     store: HistoryStore, what: str = "kpis", period: str | None = None
 ) -> Iterator[dict[str, object]]:
@@ -424,16 +434,8 @@ def export_rows(
             f"WHERE 1 = 1 {where} ORDER BY r.period, s.id, m.measure",
             args,
         )
-        for p, level, scope, queue, name, measure, value in rows:
-            yield {
-                "period": p,
-                "level": level,
-                "scope": scope,
-                "queue": queue,
-                "name": name,
-                "measure": measure,
-                "value": value,
-            }
+        for row in rows:
+            yield dict(zip(EXPORT_COLUMNS["measures"], row, strict=True))
         return
     if what != "kpis":
         raise HistoryError(f"nothing to export called {what!r}: kpis or measures")
@@ -446,28 +448,7 @@ def export_rows(
         args,
     )
     for row in rows:
-        yield dict(
-            zip(
-                (
-                    "period",
-                    "framework",
-                    "framework_version",
-                    "level",
-                    "scope",
-                    "queue",
-                    "name",
-                    "kpi",
-                    "value",
-                    "status",
-                    "score",
-                    "target",
-                    "target_source",
-                    "run_time",
-                ),
-                row,
-                strict=True,
-            )
-        )
+        yield dict(zip(EXPORT_COLUMNS["kpis"], row, strict=True))
 
 
 def playbooks(store: HistoryStore, first: str, last: str) -> list[tuple[str, str, str, str]]:

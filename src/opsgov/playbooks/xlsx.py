@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from typing import Any, Final
 
 from jinja2 import Environment
@@ -27,10 +26,10 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.xml.functions import tostring
 
 from opsgov.playbooks.checklist import STATUSES, Checklist
 from opsgov.playbooks.outputs import COLUMNS, CellValue, row_values, summary_lines
+from opsgov.render.zipfix import fixed_zip
 
 SHEET: Final = "Checklist"
 ABOUT: Final = "About"
@@ -39,7 +38,6 @@ HEADER_ROW: Final = 4
 AS_OF_CELL: Final = "F2"
 """The as-of date the overdue highlighting compares due dates with."""
 DATE_FORMAT: Final = "yyyy-mm-dd"
-ZIP_TIME: Final = (1980, 1, 1, 0, 0, 0)
 
 _ILLEGAL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _MAX_TEXT: Final = 32767
@@ -190,25 +188,6 @@ def _about_sheet(ws: Any, c: Checklist) -> None:
     ws.column_dimensions["C"].width = 24
 
 
-def _fixed_zip(data: bytes, properties: Any) -> bytes:
-    """The zip with fixed entry times and core properties: no clock anywhere."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = tostring(properties.to_tree())
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 3
-            entry.external_attr = 0o100644 << 16
-            target.writestr(entry, content)
-    return out.getvalue()
-
-
 def render_xlsx(
     checklist: Checklist, env: Environment | None = None, *, as_of: dt.date | None = None
 ) -> bytes:
@@ -226,4 +205,4 @@ def render_xlsx(
     buffer = io.BytesIO()
     book.save(buffer)
     props.modified = stamp
-    return _fixed_zip(buffer.getvalue(), props)
+    return fixed_zip(buffer.getvalue(), props)

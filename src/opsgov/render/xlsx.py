@@ -22,7 +22,6 @@ import datetime as dt
 import io
 import math
 import re
-import zipfile
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -31,13 +30,12 @@ from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.xml.functions import tostring
 
 from opsgov.models.results import KpiInfo, KpiResult, ScopeResult, Scorecard
 from opsgov.render.formatting import STATUS_LABEL, format_value
+from opsgov.render.zipfix import fixed_zip
 
 CREATOR: Final = "opsgov"
-ZIP_TIME: Final = (1980, 1, 1, 0, 0, 0)
 """Every zip entry's time: the earliest a zip can hold, so no clock leaks into the file."""
 
 _ILLEGAL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -563,25 +561,6 @@ def site_sheet_titles(card: Scorecard) -> dict[str, str]:
     return {site.id: sheet_title(site.id, taken) for site in _top_scopes(card, "site")}
 
 
-def _fixed_zip(data: bytes, properties: Any) -> bytes:
-    """The workbook's zip with fixed entry times and core properties (no clock anywhere)."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = tostring(properties.to_tree())
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 3
-            entry.external_attr = 0o100644 << 16
-            target.writestr(entry, content)
-    return out.getvalue()
-
-
 def render_xlsx(card: Scorecard, env: Environment) -> bytes:
     """`scorecard.xlsx`: Summary, a sheet per site, Queues, Lineage and Definitions."""
     del env  # the workbook is built in code, not from a template
@@ -604,4 +583,4 @@ def render_xlsx(card: Scorecard, env: Environment) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)  # stamps `modified` with the clock; `_fixed_zip` puts the report date back
     props.modified = stamp
-    return _fixed_zip(buffer.getvalue(), props)
+    return fixed_zip(buffer.getvalue(), props)
