@@ -102,10 +102,73 @@ def make_workbook(rows: int, path: Path) -> None:
     workbook.save(path)
 
 
+EXTRAS_PROFILE = """\
+kind: intake_profile
+id: site_month_extras
+name: Site-month figures the agent-day extract does not carry
+files:
+  pattern: "site_month_{period}.csv"
+grain: month
+site:
+  source: column
+  column: Site
+date:
+  column: Month
+columns:
+  - {measure: items_received, headers: [Received]}
+  - {measure: backlog_open_end, headers: [Backlog]}
+  - {measure: backlog_age_seconds_sum_end, headers: ["Backlog Age (s)"], unit: seconds}
+  - {measure: backlog_over_sla_end, headers: [Backlog Over SLA]}
+  - {measure: qa_critical_errors, headers: [Critical Errors]}
+  - {measure: shrink_planned_seconds, headers: ["Planned Shrink (s)"], unit: seconds}
+  - {measure: shrink_unplanned_seconds, headers: ["Unplanned Shrink (s)"], unit: seconds}
+  - {measure: absence_unplanned_seconds, headers: ["Unplanned Absence (s)"], unit: seconds}
+  - {measure: productive_seconds, headers: ["Productive (s)"], unit: seconds}
+  - {measure: moderator_days, headers: [Moderator Days]}
+  - {measure: moderator_days_over_cap, headers: [Days Over Cap]}
+"""
+SAMPLE_FILES = {
+    "hr_headcount_monthly": "HR_headcount_2026-10.xlsx",
+    "finance_site_costs": "Finance_site_costs_2026-10.xlsx",
+    "compliance_controls": "Compliance_controls_2026-10.csv",
+}
+"""The sample month's HR, finance and compliance files, which complete every site's month."""
+LAYOUT = "v2"
+"""Bumped when the generated workspace changes, so that a cached one is rebuilt."""
+
+
+def make_extras(path: Path, rows: int) -> None:
+    """One row per site: the month's figures that come from outside the agent-day extract."""
+    rng = random.Random(20262)
+    per_site = rows // len(SITES)
+    lines = [
+        "Site,Month,Received,Backlog,Backlog Age (s),Backlog Over SLA,Critical Errors,"
+        "Planned Shrink (s),Unplanned Shrink (s),Unplanned Absence (s),Productive (s),"
+        "Moderator Days,Days Over Cap"
+    ]
+    for site in SITES:
+        backlog = rng.randint(500, 5000)
+        paid = per_site * 28800
+        days = per_site
+        lines.append(
+            f"{site},2026-10-01,{per_site * 40},{backlog},{backlog * 36000},"
+            f"{backlog // 20},{per_site // 50},{paid // 10},{paid // 20},{paid // 40},"
+            f"{paid * 7 // 10},{days},{days // 100}"
+        )
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+
+
 def make_workspace(root: Path, rows: int) -> Path:
-    """A workspace whose month folder holds the agent-day file."""
-    if (root / "opsgov.yaml").exists() and (root / "rows.txt").read_text() == str(rows):
-        return root / "inbox" / "2026-10" / "agent_day_2026-10.xlsx"
+    """A workspace whose month folder holds the agent-day file and the rest of the month."""
+    stamp = f"{rows} {LAYOUT}"
+    target = root / "inbox" / "2026-10" / "agent_day_2026-10.xlsx"
+    stamp_file = root / "rows.txt"
+    made = stamp_file.read_text() if stamp_file.exists() else ""
+    if (root / "opsgov.yaml").exists() and made == stamp:
+        return target
+    held = DATA / f"agent_day_{rows}.xlsx"
+    if target.exists() and made.split()[:1] == [str(rows)]:
+        target.replace(held)  # the generated workbook is still right: keep it
     if root.exists():
         shutil.rmtree(root)
     subprocess.run([sys.executable, "-m", "opsgov", "init", str(root), "-q"], check=True)
@@ -114,16 +177,25 @@ def make_workspace(root: Path, rows: int) -> Path:
         .read_text()
         .replace("framework: framework.yaml", "framework: builtin:trust_safety")
     )
-    (root / "registry.yaml").write_text((REPO / "sample_data" / "registry.yaml").read_text())
+    sample = REPO / "sample_data"
+    (root / "registry.yaml").write_text((sample / "registry.yaml").read_text())
+    (root / "fx_rates.csv").write_text((sample / "fx_rates.csv").read_text())
     (root / "profiles").mkdir()
     (root / "profiles" / "agent_day.yaml").write_text(PROFILE)
+    (root / "profiles" / "site_month_extras.yaml").write_text(EXTRAS_PROFILE)
     month = root / "inbox" / "2026-10"
     month.mkdir(parents=True)
-    target = month / "agent_day_2026-10.xlsx"
-    started = time.perf_counter()
-    make_workbook(rows, target)
-    print(f"generated {rows:,} rows in {time.perf_counter() - started:.0f} s: {target}")
-    (root / "rows.txt").write_text(str(rows))
+    for profile, name in SAMPLE_FILES.items():
+        shutil.copy(sample / "profiles" / f"{profile}.yaml", root / "profiles")
+        shutil.copy(sample / "inbox" / "2026-10" / name, month / name)
+    make_extras(month / "site_month_2026-10.csv", rows)
+    if held.exists():
+        held.replace(target)
+    else:
+        started = time.perf_counter()
+        make_workbook(rows, target)
+        print(f"generated {rows:,} rows in {time.perf_counter() - started:.0f} s: {target}")
+    (root / "rows.txt").write_text(stamp)
     return target
 
 

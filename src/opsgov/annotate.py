@@ -76,7 +76,7 @@ def _rebuild(book: RawWorkbook) -> Workbook:
         sheet = workbook.create_sheet(title=raw.name[:31])
         for r, row in enumerate(raw.rows):
             for c, value in enumerate(row):
-                if value is None:
+                if value is None or value == "":
                     continue
                 cell = sheet.cell(
                     row=raw.first_row + r, column=raw.first_col + c, value=_plain(value)

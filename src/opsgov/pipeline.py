@@ -13,6 +13,7 @@ from pathlib import Path
 from opsgov.definitions import load_definition
 from opsgov.errors import DefinitionError, ExitCode, OpsgovError, WorkbookError
 from opsgov.fx import FxTable, load_fx
+from opsgov.gcpause import paused_gc
 from opsgov.harmonise.header import find_header
 from opsgov.harmonise.sheet import Context, harmonise_sheet
 from opsgov.harmonise.table import Block
@@ -297,7 +298,8 @@ def validate(
                 )
             )
         run.profiles[display] = match.profile.id
-        blocks, issues = _read_one(match, defs, display, limits)
+        with paused_gc():
+            blocks, issues = _read_one(match, defs, display, limits)
         run.issues.extend(issues)
         for block in blocks:
             run.blocks.append(block)
@@ -310,7 +312,8 @@ def validate(
             if effective is not None:
                 run.issues.extend(check_period(block, effective, match.profile.grain))
     for blocks in by_profile.values():
-        run.issues.extend(duplicate_keys(blocks))
+        with paused_gc():
+            run.issues.extend(duplicate_keys(blocks))
     if period is not None and not explicit:
         run.issues.extend(_completeness(defs, run, period))
     return run

@@ -143,6 +143,21 @@ def test_each_cell_problem_is_found_at_its_cell(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.parametrize("blank_queue", [False, True], ids=["by-column", "row-by-row"])
+def test_totals_and_subtotals_are_skipped(tmp_path: Path, blank_queue: bool) -> None:
+    # A dated subtotal whose label sits in the first text column: recognised column by
+    # column; with one blank queue cell the rows are judged one by one, with the same result.
+    root = _workspace(tmp_path)
+    rows = _good_rows(3)
+    rows.insert(2, [dt.datetime(2026, 10, 2), "Subtotal", 203, "07:00", 20, 18, 95.0])
+    rows.append([dt.datetime(2026, 10, 3), "TOTAL", 306, "07:00", 30, 27, 95.0])
+    if blank_queue:
+        rows[0][1] = None
+    path = _xlsx(root / "inbox" / "2026-10" / "DUB1_ops_2026-10.xlsx", rows)
+    # Not skipped, the labels would be unmapped queues (V308) and repeat keys (V309).
+    assert _findings(root, str(path), "--period", "2026-10", code=0) == set()
+
+
 def test_structure_problems(tmp_path: Path) -> None:
     root = _workspace(tmp_path)
     wb = Workbook()

@@ -130,3 +130,25 @@ def test_numeric_column_fast_path_and_problems() -> None:
     values, bad = numeric_column([1.0, "x", CellError("#DIV/0!"), "  ", True], "count")
     assert [(b.index, b.problem.code) for b in bad] == [(1, "V302"), (2, "V303"), (4, "V302")]
     assert np.isnan(values[3])
+
+
+def test_numeric_column_reads_empty_text_as_blank() -> None:
+    # A sheet read in bulk leaves empty cells as "": still blank, still the fast path.
+    values, bad = numeric_column(["", 1.5, None, "", 2], "count")
+    assert np.isnan(values[[0, 2, 3]]).all()
+    assert values[[1, 4]].tolist() == [1.5, 2.0]
+    assert bad == []
+    values, bad = numeric_column(["", "12 calls", 3.0], "count")
+    assert [(b.index, b.problem.code) for b in bad] == [(1, "V302")]
+    assert np.isnan(values[0]) and values[2] == 3.0
+
+
+def test_date_column_of_typed_dates() -> None:
+    days = [dt.datetime(2026, 10, 2, 13, 5), dt.date(2026, 10, 1), dt.datetime(2026, 10, 2)]
+    ordinals, bad, _ = date_column(days, "auto", 1900)
+    assert [dt.date.fromordinal(int(o)) for o in ordinals] == [
+        dt.date(2026, 10, 2),
+        dt.date(2026, 10, 1),
+        dt.date(2026, 10, 2),
+    ]
+    assert bad == []

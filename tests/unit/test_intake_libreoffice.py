@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from opsgov.intake.limits import Limits
 from opsgov.intake.raw import CellValue
 from opsgov.intake.readers import read_workbook
 from opsgov.intake.sniff import FileFormat
@@ -58,14 +59,23 @@ def test_values_and_positions_survive_a_resave(resaved: dict[str, Path], fmt: st
     (sheet,) = book.sheets
     assert sheet.name == "March"
     assert (sheet.first_row, sheet.first_col) == (3, 2)
-    assert sheet.rows == TABLE
+    assert sheet.plain_rows() == TABLE
     assert sheet.formula_cells_without_value == set()
+
+
+def test_shared_strings_are_read_in_bulk_and_agree_row_by_row(resaved: dict[str, Path]) -> None:
+    # LibreOffice writes text to the shared-string table; its bound lets the sheet be read
+    # in bulk. A character budget below that bound makes the same file be read row by row.
+    bulk = read_workbook(resaved["xlsx"]).sheets[0]
+    checked = read_workbook(resaved["xlsx"], Limits(max_total_chars=60)).sheets[0]
+    assert "" in bulk.rows[2] and None in checked.rows[2]
+    assert bulk.plain_rows() == checked.plain_rows() == TABLE
 
 
 def test_the_three_formats_agree(resaved: dict[str, Path]) -> None:
     books = {fmt: read_workbook(path) for fmt, path in resaved.items()}
     shapes = {
-        fmt: (b.sheets[0].first_row, b.sheets[0].first_col, b.sheets[0].rows)
+        fmt: (b.sheets[0].first_row, b.sheets[0].first_col, b.sheets[0].plain_rows())
         for fmt, b in books.items()
     }
     assert shapes["xls"] == shapes["xlsx"] == shapes["ods"]

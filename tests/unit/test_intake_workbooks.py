@@ -95,7 +95,7 @@ def test_leading_empty_rows_and_columns_keep_positions(tmp_path: Path) -> None:
     book = read_workbook(_save(wb, tmp_path / "offset.xlsx"))
     sheet = book.sheets[0]
     assert (sheet.first_row, sheet.first_col) == (5, 3)
-    assert sheet.rows == [["label", None], [None, 42]]
+    assert sheet.plain_rows() == [["label", None], [None, 42]]
 
 
 def test_formula_without_stored_result_is_reported(tmp_path: Path) -> None:
@@ -304,7 +304,7 @@ def test_rows_and_columns_beyond_limits_are_cut(kpi_book: Path) -> None:
     book = read_workbook(kpi_book, Limits(max_rows=3, max_cols=2))
     sheet = book.sheets[0]
     assert sheet.truncated
-    assert sheet.rows == [["March report", None], [None, None], [None, "Site"]]
+    assert sheet.plain_rows() == [["March report", None], [None, None], [None, "Site"]]
     assert "W215" in _codes(book)
 
 
@@ -329,6 +329,68 @@ def test_too_much_text_is_w206(tmp_path: Path) -> None:
     for r in range(1, 21):
         wb.active.cell(r, 1, "y" * 10)
     assert _refused(_save(wb, tmp_path / "text.xlsx"), max_total_chars=150) == "W206"
+
+
+def _mixed_book(path: Path) -> Path:
+    """Text, numbers, dates, blanks, an error cell and a formula without a result."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(["Site", "Calls", "Day", "Note"])
+    ws.append(["Manila", 120, dt.datetime(2024, 3, 1), None])
+    ws.append(["Cebu", None, dt.datetime(2024, 3, 2), "late"])
+    ws.append([None, 80, None, "#DIV/0!"])
+    ws.append(["Davao", "=B2*2", dt.datetime(2024, 3, 4), ""])
+    return _save(wb, path)
+
+
+PLAIN = [
+    ["Site", "Calls", "Day", "Note"],
+    ["Manila", 120, dt.date(2024, 3, 1), None],
+    ["Cebu", None, dt.date(2024, 3, 2), "late"],
+    [None, 80, None, CellError("#DIV/0!")],
+    ["Davao", None, dt.date(2024, 3, 4), None],
+]
+
+
+def test_bulk_and_row_by_row_reads_agree(tmp_path: Path) -> None:
+    # openpyxl writes text as inline strings; see test_intake_libreoffice for shared strings.
+    path = _mixed_book(tmp_path / "mixed.xlsx")
+    bulk = read_workbook(path).sheets[0]
+    # A character budget below the bound the bulk read needs, above the text actually held:
+    # the same file is then read row by row.
+    checked = read_workbook(path, Limits(max_total_chars=40)).sheets[0]
+    assert "" in bulk.rows[1]  # read in bulk: empty cells stay empty strings
+    assert None in checked.rows[1]  # read row by row: empty cells are None
+    assert bulk.plain_rows() == checked.plain_rows() == PLAIN
+    assert bulk.formula_cells_without_value == checked.formula_cells_without_value == {(5, 2)}
+    assert bulk.cell(2, 4) is None and bulk.cell(5, 2) is None
+
+
+def test_inline_text_above_the_budget_is_w206(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook(write_only=True)  # inline strings, no shared-string table
+    ws = wb.create_sheet("Data")
+    for _ in range(20):
+        ws.append(["y" * 10])
+    path = _save(wb, tmp_path / "inline.xlsx")
+    assert read_workbook(path, Limits(max_total_chars=250)).sheets[0].cell(20, 1) == "y" * 10
+    assert _refused(path, max_total_chars=150) == "W206"
+
+
+def test_text_results_of_formulas_are_read_row_by_row(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.append(["a", None, '=""'])
+    src = _save(wb, tmp_path / "src.xlsx")
+
+    def text_result(name: str, data: bytes) -> bytes:
+        if name == "xl/worksheets/sheet1.xml":
+            return data.replace(b'<c r="C1">', b'<c r="C1" t="str">').replace(
+                b"<v />", b"<v>ok</v>"
+            )
+        return data
+
+    sheet = read_workbook(_rezip(src, tmp_path / "text_result.xlsx", text_result)).sheets[0]
+    assert sheet.rows == [["a", None, "ok"]]
 
 
 def test_wide_sheet_above_the_cell_budget_is_measured_exactly(tmp_path: Path) -> None:

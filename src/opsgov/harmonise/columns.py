@@ -20,6 +20,8 @@ from opsgov.harmonise.values import (
 from opsgov.models.profile import ColumnUnit, DateFormat
 
 _PLAIN = {float, int, type(None)}
+_PLAIN_OR_TEXT = _PLAIN | {str}
+_DATES = {dt.date, dt.datetime}
 _SCALE = {
     "minutes": 60.0,
     "hours": 3600.0,
@@ -49,7 +51,10 @@ def numeric_column(
     values: Sequence[object], unit: ColumnUnit, decimal: str = "."
 ) -> tuple[FloatArray, list[BadCell]]:
     """A column as floats in the measure's canonical unit (NaN where blank or bad)."""
-    kinds = {type(v) for v in values}
+    kinds = set(map(type, values))
+    if str in kinds and kinds <= _PLAIN_OR_TEXT:
+        values = _empty_text_as_none(values)
+        kinds = set(map(type, values))
     if kinds <= _PLAIN:
         out = np.array(values, dtype=np.float64)
         scale = _SCALE.get(unit)
@@ -80,10 +85,38 @@ def numeric_column(
     return out, problems
 
 
+def _empty_text_as_none(values: Sequence[object]) -> Sequence[object]:
+    """The values with empty strings (empty cells of a sheet read in bulk) as None.
+
+    Finds them with `list.index`, which runs in C, so that a numeric column with a few
+    blanks keeps the fast path; other text is left for the cell-by-cell path.
+    """
+    found: list[int] = []
+    as_list = values if isinstance(values, list) else list(values)
+    at = -1
+    while True:
+        try:
+            at = as_list.index("", at + 1)
+        except ValueError:
+            break
+        found.append(at)
+    if not found:
+        return values
+    copy = list(as_list)
+    for at in found:
+        copy[at] = None
+    return copy
+
+
 def date_column(
     values: Sequence[object], fmt: DateFormat, date_system: int
 ) -> tuple[IntArray, list[BadCell], DateFormat]:
     """A column as date ordinals (0 where blank or bad), and the text format settled on."""
+    kinds = set(map(type, values))
+    if kinds <= _DATES:  # typed dates: one conversion per distinct day
+        table = {v: date_value(v, fmt, date_system).toordinal() for v in set(values)}
+        ordinals = np.fromiter(map(table.__getitem__, values), np.int64, count=len(values))
+        return ordinals, [], fmt
     if fmt == "auto":
         texts = [v for v in values if isinstance(v, str)]
         fmt = numeric_date_order(texts) or "auto"
@@ -117,6 +150,11 @@ def date_column(
 
 def text_column(values: Sequence[object]) -> list[str | None]:
     """A column as stripped text (None where blank); numbers keep their natural text."""
+    if values and set(map(type, values)) == {str}:
+        stripped = list(map(str.strip, values))  # type: ignore[arg-type]
+        if "" in stripped:
+            return [v or None for v in stripped]
+        return stripped  # type: ignore[return-value]
     out: list[str | None] = []
     append = out.append
     for value in values:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, cast
 
 import numpy as np
 
@@ -84,10 +84,46 @@ def _skipper(profile: Profile) -> Callable[[Sequence[object]], bool]:
     return skip
 
 
-def _column(rows: Sequence[Sequence[object]], index: int) -> list[object]:
-    if rows and min(map(len, rows)) > index:  # spreadsheet rows are rectangular
-        return [r[index] for r in rows]
-    return [r[index] if index < len(r) else None for r in rows]
+def _kept_rows(body: Sequence[Sequence[object]], profile: Profile) -> list[int] | None:
+    """Indices of the data rows, skipping totals, notes and blanks; None when all are data.
+
+    A row's verdict comes from its first non-blank text cell (see `_skipper`). When the
+    columns before the first text column hold only numbers and dates, and that column holds
+    text in every row, the verdicts are those of its distinct values: column by column
+    instead of row by row. Anything else takes the row-by-row path.
+    """
+    skip = _skipper(profile)
+    width = min(map(len, body), default=0)
+    if width and width == max(map(len, body)):
+        for j in range(width):
+            column = [r[j] for r in body]
+            kinds = set(map(type, column))
+            if str not in kinds and type(None) not in kinds:
+                continue  # numbers or dates in every row: no verdict here, no blank row
+            if kinds != {str}:
+                break
+            texts = cast(list[str], column)
+            verdicts = {text: skip([text]) for text in set(texts)}
+            if any(not text or text.isspace() for text in verdicts):
+                break
+            if not any(verdicts.values()):
+                return None
+            return [i for i, text in enumerate(texts) if not verdicts[text]]
+        else:
+            return None  # no text at all, and no blank row
+    return [i for i, r in enumerate(body) if not skip(r)]
+
+
+def _columns(rows: Sequence[Sequence[object]]) -> Callable[[int], list[object]]:
+    """A column getter over `rows`, padding short rows (delimited text) with None."""
+    width = min(map(len, rows), default=0)
+
+    def column(index: int) -> list[object]:
+        if index < width:
+            return [r[index] for r in rows]
+        return [r[index] if index < len(r) else None for r in rows]
+
+    return column
 
 
 def _structure_issues(
@@ -179,10 +215,11 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
     header_row = sheet.first_row + index
     plan = plan_columns(rows[index], profile)
     issues.extend(_structure_issues(ctx, sheet, plan, header_row))
-    skip = _skipper(profile)
-    kept = [i for i, r in enumerate(rows[index + 1 :]) if not skip(r)]
-    data = [rows[index + 1 + i] for i in kept]
-    numbers = [sheet.first_row + index + 1 + i for i in kept]
+    body = rows[index + 1 :]
+    kept = _kept_rows(body, profile)
+    data = body if kept is None else [body[i] for i in kept]
+    first = sheet.first_row + index + 1
+    numbers = list(range(first, first + len(body))) if kept is None else [first + i for i in kept]
     if not data:
         issues.append(
             make_issue(
@@ -192,6 +229,7 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
             )
         )
     row_numbers = np.array(numbers, dtype=np.int64)
+    cells_of = _columns(data)
     columns = {m: sheet.first_col + i for m, (i, _, _) in plan.measures.items()}
     for key, idx in (("date", plan.date), ("site", plan.site), ("queue", plan.queue)):
         if idx is not None:
@@ -210,22 +248,20 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
         issues.extend(_bad_cell_issue(ctx, sheet, numbers[b.index], col, header, b) for b in bads)
 
     if plan.date is not None:
-        dates, bads, _fmt = date_column(
-            _column(data, plan.date), profile.date.format, ctx.date_system
-        )
+        dates, bads, _fmt = date_column(cells_of(plan.date), profile.date.format, ctx.date_system)
         report("date", plan.headers[plan.date], bads)
     else:
         dates = np.zeros(len(data), dtype=np.int64)
-    sites = _sites(ctx, data, plan, issues, sheet, numbers, columns)
+    sites = _sites(ctx, cells_of, len(data), plan, issues, sheet)
     queues: list[str | None] = (
-        text_column(_column(data, plan.queue)) if plan.queue is not None else [None] * len(data)
+        text_column(cells_of(plan.queue)) if plan.queue is not None else [None] * len(data)
     )
     measures: dict[str, FloatArray] = {}
     categories: dict[str, list[str | None]] = {}
     blanks: dict[str, BoolArray] = {}
     for measure_id, (i, column, header) in plan.measures.items():
         measure = ctx.framework.measure(measure_id)
-        values = _column(data, i)
+        values = cells_of(i)
         if measure is not None and measure.kind == "category":
             categories[measure_id] = _categories(
                 ctx,
@@ -264,7 +300,7 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
         measures=measures,
         categories=categories,
         blanks=blanks,
-        keys={name: text_column(_column(data, i)) for name, i in plan.keys.items()},
+        keys={name: text_column(cells_of(i)) for name, i in plan.keys.items()},
         derived=frozenset(m for m, (_, c, _) in plan.measures.items() if c.base is not None),
     )
     return block, issues
@@ -272,18 +308,17 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
 
 def _sites(
     ctx: Context,
-    data: Sequence[Sequence[object]],
+    cells_of: Callable[[int], list[object]],
+    n: int,
     plan: ColumnPlan,
     issues: list[Issue],
     sheet: SheetLike,
-    numbers: list[int],
-    columns: dict[str, int],
 ) -> list[str | None]:
     spec = ctx.profile.site
     if spec.source == "fixed":
-        return [spec.value] * len(data)
+        return [spec.value] * n
     if spec.source == "filename":
-        return [ctx.site] * len(data)
+        return [ctx.site] * n
     if plan.site is None:
         issues.append(
             make_issue(
@@ -294,16 +329,13 @@ def _sites(
                 expected=spec.column,
             )
         )
-        return [None] * len(data)
+        return [None] * n
     mapping = {norm(k): v for k, v in spec.map.items()}
-    resolved: dict[str, str] = {}
-
-    def site_of(text: str) -> str:
-        if text not in resolved:
-            resolved[text] = mapping.get(norm(text), text)
-        return resolved[text]
-
-    return [site_of(v) if v is not None else None for v in text_column(_column(data, plan.site))]
+    texts = text_column(cells_of(plan.site))
+    resolved: dict[str | None, str | None] = {
+        t: mapping.get(norm(t), t) if t is not None else None for t in set(texts)
+    }
+    return list(map(resolved.__getitem__, texts))
 
 
 def _categories(

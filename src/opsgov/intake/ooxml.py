@@ -137,7 +137,7 @@ def workbook_parts(zf: zipfile.ZipFile, path: Path) -> WorkbookParts | None:
     return WorkbookParts(main, sheets, shared, date1904, full_calc)
 
 
-def check_shared_strings(zf: zipfile.ZipFile, part: str, path: Path, limits: Limits) -> None:
+def check_shared_strings(zf: zipfile.ZipFile, part: str, path: Path, limits: Limits) -> int:
     """Refuse a shared-string table holding a text longer than a cell may hold.
 
     The reader gives every cell that refers to a shared string its own copy of the text, so
@@ -150,10 +150,16 @@ def check_shared_strings(zf: zipfile.ZipFile, part: str, path: Path, limits: Lim
         path: The file, for messages.
         limits: Gives `max_cell_chars`.
 
+    Returns:
+        An upper bound of the characters of the longest string: the bytes of its `<si>`
+        element (each character takes at least one byte), so that a reader can bound the
+        text a sheet of shared strings can hold before asking for it.
+
     Raises:
         WorkbookError: W206 when a string is too long.
     """
     limit = limits.max_cell_chars
+    longest = 0
     carry = b""
     marker: bytes | None = None
     in_prolog = True
@@ -173,6 +179,7 @@ def check_shared_strings(zf: zipfile.ZipFile, part: str, path: Path, limits: Lim
             buf, in_prolog = buf[first:], False
         parts = buf.split(marker)
         carry = parts.pop()
+        longest = max(longest, max(map(len, parts), default=0))
         for text in parts:
             if len(text) > limit:
                 _check_text_length(text, limit, path)
@@ -180,6 +187,9 @@ def check_shared_strings(zf: zipfile.ZipFile, part: str, path: Path, limits: Lim
             _check_text_length(carry, limit, path, partial=True)
     if not in_prolog and len(carry) > limit:
         _check_text_length(carry, limit, path)
+    if in_prolog:  # no `<si>` seen: bound by the whole part
+        return zf.getinfo(part).file_size
+    return max(longest, len(carry))
 
 
 def _check_text_length(si: bytes, limit: int, path: Path, *, partial: bool = False) -> None:

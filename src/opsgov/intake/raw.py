@@ -6,9 +6,10 @@ finding can name `Sheet1!C14` even though readers trim leading empty rows and co
 
 The model is built for large sheets: rows are plain lists of plain values (a 1,048,576 x 16
 sheet is 16.7 million cells), there is no object per cell, and nothing here validates cells.
-An empty cell is `None`; only Excel error cells (`#DIV/0!`) get a small object, `CellError`, so
-that an error can never be mistaken for text that happens to read "#N/A". Delimited text is
-the exception: its cells are all `str`, and an empty field is `""`.
+An empty cell is `None`, or `""` in a sheet read in bulk (`opsgov.intake.sheets`); only Excel
+error cells (`#DIV/0!`) get a small object, `CellError`, so that an error can never be mistaken
+for text that happens to read "#N/A". Delimited text is the exception: its cells are all
+`str`, and an empty field is `""`.
 """
 
 from __future__ import annotations
@@ -104,8 +105,9 @@ class RawSheet:
         first_row: 1-based row of `rows[0]`.
         first_col: 1-based column of `rows[i][0]`.
         rows: The cells from the first to the last non-empty row and column. Spreadsheet rows
-            all have the same length and None for empty cells; rows of delimited text keep
-            their own length and hold only text (`""` for an empty field).
+            all have the same length and None (or `""`, when read in bulk) for empty cells;
+            rows of delimited text keep their own length and hold only text (`""` for an
+            empty field).
         merged: Merged ranges, where the reader reports them (xlsx, xlsm, xls); only the
             top-left cell of a merged range holds a value.
         formula_cells_without_value: 1-based (row, column) of cells that hold a formula but no
@@ -139,8 +141,12 @@ class RawSheet:
         """True when no cell of the sheet holds a value (None and empty text do not count)."""
         return not any(v is not None and v != "" for row in self.rows for v in row)
 
+    def plain_rows(self) -> list[list[CellValue]]:
+        """The rows with every empty cell as None, whichever way the sheet was read."""
+        return [[None if v == "" else v for v in row] for row in self.rows]
+
     def cell(self, row: int, col: int) -> CellValue:
-        """The value at a 1-based position as Excel numbers it; None outside the data.
+        """The value at a 1-based position as Excel numbers it; None when empty or outside.
 
         Args:
             row: 1-based row.
@@ -150,7 +156,8 @@ class RawSheet:
         if r < 0 or c < 0 or r >= len(self.rows):
             return None
         values = self.rows[r]
-        return values[c] if c < len(values) else None
+        value = values[c] if c < len(values) else None
+        return None if value == "" else value
 
 
 @dataclass(slots=True)

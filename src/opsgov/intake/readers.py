@@ -37,6 +37,7 @@ from pathlib import Path
 import python_calamine as calamine
 
 from opsgov.errors import OpsgovError, WorkbookError
+from opsgov.gcpause import paused_gc
 from opsgov.intake.csvread import CsvOptions, read_delimited
 from opsgov.intake.failures import refuse
 from opsgov.intake.limits import Limits
@@ -94,7 +95,7 @@ def read_workbook(
         WorkbookError: The file cannot be read; its one Issue (W2xx) says why.
     """
     path = Path(path)
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, paused_gc():
         warnings.simplefilter("always")
         try:
             book = _read(path, limits, csv_options)

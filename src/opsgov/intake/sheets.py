@@ -2,10 +2,18 @@
 
 python-calamine returns each sheet's used rectangle with empty strings for empty cells (and,
 indistinguishably, for error cells and formulas without results, which the byte scan of
-`opsgov.intake.sheetscan` restores). This module turns rows into `RawSheet` rows: empty
-strings become None, error cells become `CellError`, text is counted against the character
-limits as rows arrive (so that one long text referenced from many cells is stopped early),
-and rows and columns beyond the limits are cut with a note.
+`opsgov.intake.sheetscan` restores). Two ways to build the rows:
+
+- in bulk (`to_python`), when the text the sheet can hold is bounded before it is built:
+  xlsx and xlsm sheets whose text all comes from the shared-string table (each string checked
+  against the cell limit; the longest times the cells within the character budget). Empty
+  cells stay empty strings. This is the path of large machine-written extracts.
+- row by row otherwise: empty strings become None, text is counted against the character
+  limits as rows arrive (so that one long text referenced from many cells is stopped
+  early), and ods durations become timedeltas.
+
+Either way error cells become `CellError`, and rows and columns beyond the limits are cut
+with a note.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from concurrent.futures import Future
 from datetime import timedelta
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import python_calamine as calamine
 
@@ -48,6 +56,7 @@ def read_sheets(
     facts: dict[str, Future[CellFacts]],
     limits: Limits,
     book: RawWorkbook,
+    longest_shared: int = 0,
 ) -> None:
     """Append the workbook's worksheets to `book`, with notes on skipped and hidden sheets.
 
@@ -59,6 +68,9 @@ def read_sheets(
             finds them (xlsx and xlsm only); waited for when a sheet needs them.
         limits: Rows, columns, cells and characters read at most.
         book: The workbook being built.
+        longest_shared: An upper bound of the characters of the longest shared string
+            (xlsx and xlsm), which lets a sheet whose text all comes from that table be
+            read in bulk.
     """
     budget = _Budget(limits)
     for index, meta in enumerate(workbook.sheets_metadata):
@@ -73,10 +85,12 @@ def read_sheets(
             )
             continue
         visibility = _visibility(meta.visible)
-        sheet = _read_sheet(path, fmt, workbook, meta.name, limits, budget, book.notes)
+        found = facts.get(meta.name)
+        sheet = _read_sheet(
+            path, fmt, workbook, meta.name, limits, budget, book.notes, found, longest_shared
+        )
         sheet.index = index
         sheet.visibility = visibility
-        found = facts.get(meta.name)
         if found is not None:
             _apply_facts(sheet, found.result())
         if visibility is not SheetVisibility.VISIBLE:
@@ -134,6 +148,8 @@ def _read_sheet(
     limits: Limits,
     budget: _Budget,
     notes: list[Issue],
+    facts: Future[CellFacts] | None,
+    longest_shared: int,
 ) -> RawSheet:
     sheet = workbook.get_sheet_by_name(name)
     merged = [
@@ -164,9 +180,57 @@ def _read_sheet(
                 location=Location(file=str(path), sheet=name),
             )
         )
-    pad_rows, pad_cols = _iter_rows_padding()
-    skip = start[0] if pad_rows else 0
-    col0 = start[1] if pad_cols else 0
+    # Bulk when the text of every cell is bounded before it is built: shared strings (each
+    # checked against the cell limit; the longest times the cells) plus the inline strings
+    # the byte scan measured stay within the character budget.
+    known = facts.result() if facts is not None else None
+    bulk = known is not None and not known.unbounded_text and _probe().to_python_trims
+    bound = 0
+    if known is not None:
+        bound = longest_shared * n_rows * n_cols + known.inline_bytes
+        bulk = (
+            bulk
+            and known.inline_longest <= limits.max_cell_chars
+            and budget.chars + bound <= limits.max_total_chars
+        )
+    if bulk:
+        budget.chars += bound
+        rows = _bulk_rows(sheet, n_rows, n_cols, width)
+    else:
+        rows = _checked_rows(path, fmt, sheet, name, start, n_rows, n_cols, limits, budget)
+    return RawSheet(
+        name=name,
+        first_row=start[0] + 1,
+        first_col=start[1] + 1,
+        rows=rows,
+        merged=merged,
+        truncated=(n_rows, n_cols) != (height, width),
+    )
+
+
+def _bulk_rows(
+    sheet: calamine.CalamineSheet, n_rows: int, n_cols: int, width: int
+) -> list[list[CellValue]]:
+    """The used rectangle in one call; empty cells stay empty strings."""
+    rows: list[list[Any]] = sheet.to_python(nrows=n_rows)
+    return rows if n_cols == width else [row[:n_cols] for row in rows]
+
+
+def _checked_rows(
+    path: Path,
+    fmt: FileFormat,
+    sheet: calamine.CalamineSheet,
+    name: str,
+    start: tuple[int, int],
+    n_rows: int,
+    n_cols: int,
+    limits: Limits,
+    budget: _Budget,
+) -> list[list[CellValue]]:
+    """Row by row, counting text against the character limits as each row arrives."""
+    probe = _probe()
+    skip = start[0] if probe.iter_rows_pads_rows else 0
+    col0 = start[1] if probe.iter_rows_pads_cols else 0
     first_row, first_col = start[0] + 1, start[1] + 1
     rows: list[list[CellValue]] = []
     for row in islice(sheet.iter_rows(), skip, skip + n_rows):
@@ -190,14 +254,7 @@ def _read_sheet(
             if fmt is FileFormat.ODS:
                 values = [_ods_duration(v) if type(v) is str else v for v in values]
         rows.append(values)
-    return RawSheet(
-        name=name,
-        first_row=first_row,
-        first_col=first_col,
-        rows=rows,
-        merged=merged,
-        truncated=(n_rows, n_cols) != (height, width),
-    )
+    return rows
 
 
 def _check_cells(
@@ -218,13 +275,21 @@ def _check_cells(
 
 
 def _apply_facts(sheet: RawSheet, facts: CellFacts) -> None:
-    """Put the error cells the byte scan found in place of the reader's empty strings."""
+    """Put the scan's error cells where the reader left empty strings.
+
+    Formulas without a stored result stay empty (None).
+    """
     sheet.formula_cells_without_value = set(facts.formulas_without_value)
+    rows = sheet.rows
     for (row, col), code in facts.errors.items():
         r, c = row - sheet.first_row, col - sheet.first_col
-        inside = 0 <= r < len(sheet.rows) and 0 <= c < len(sheet.rows[r])
-        if inside and sheet.rows[r][c] is None:
-            sheet.rows[r][c] = CellError(code)
+        inside = 0 <= r < len(rows) and 0 <= c < len(rows[r])
+        if inside and rows[r][c] in (None, ""):
+            rows[r][c] = CellError(code)
+    for row, col in facts.formulas_without_value:
+        r, c = row - sheet.first_row, col - sheet.first_col
+        if 0 <= r < len(rows) and 0 <= c < len(rows[r]) and rows[r][c] == "":
+            rows[r][c] = None
 
 
 def formula_notes(
@@ -274,12 +339,23 @@ def formula_notes(
         )
 
 
-@functools.cache
-def _iter_rows_padding() -> tuple[bool, bool]:
-    """Whether `CalamineSheet.iter_rows` starts at row 1 / column A rather than at the data.
+class _Probe(NamedTuple):
+    """Where python-calamine's two row APIs start, measured rather than assumed."""
 
-    python-calamine 0.9.1 yields leading empty rows but not leading empty columns; the
-    answer is measured once on a one-cell workbook (B3) instead of assumed, so that another
+    iter_rows_pads_rows: bool
+    """`iter_rows` yields the leading empty rows (from row 1)."""
+    iter_rows_pads_cols: bool
+    """`iter_rows` yields the leading empty columns (from column A)."""
+    to_python_trims: bool
+    """`to_python()` returns exactly the used rectangle, from its first row and column."""
+
+
+@functools.cache
+def _probe() -> _Probe:
+    """How `iter_rows` and `to_python` place the cells of a one-cell workbook (B3).
+
+    python-calamine 0.9.1: `iter_rows` yields leading empty rows but not leading empty
+    columns; `to_python()` returns just the used rectangle. Measured once, so that another
     version cannot silently shift every row.
     """
     parts = {
@@ -309,8 +385,10 @@ def _iter_rows_padding() -> tuple[bool, bool]:
             zf.writestr(name, text)
     buffer.seek(0)
     with calamine.CalamineWorkbook.from_filelike(buffer) as workbook:
-        rows = list(workbook.get_sheet_by_index(0).iter_rows())
-    return len(rows) == 3, len(rows[-1]) == 2
+        sheet = workbook.get_sheet_by_index(0)
+        rows = list(sheet.iter_rows())
+        bulk = sheet.to_python()
+    return _Probe(len(rows) == 3, len(rows[-1]) == 2, bulk == [[7.0]])
 
 
 def _ods_duration(text: str) -> CellValue:

@@ -45,6 +45,10 @@ _SAFE_REF = (
 )
 """A reference in columns A-Z and rows 1-1,048,576, written the way every writer does."""
 _AFTER_NAME = (b" ", b">", b"\t", b"\n", b"\r", b"/")
+_UNBOUNDED_TEXT = (b'"str"', b"'str'", b"<![CDATA[")
+"""Text in a sheet part that the inline-string figures do not measure."""
+_EMPTY_INLINE = (b'inlineStr" />', b'inlineStr"/>')
+"""Self-closed inline-string cells (how openpyxl writes an empty string): no text."""
 
 
 @dataclass
@@ -71,6 +75,13 @@ class CellFacts:
     formulas_without_value: set[tuple[int, int]] = field(default_factory=set)
     formulas: int = 0
     """Formula cells, with or without a stored result."""
+    inline_bytes: int = 0
+    """Bytes of the sheet's inline strings (`<is>` elements): a bound of their characters."""
+    inline_longest: int = 0
+    """Bytes of the longest inline string."""
+    unbounded_text: bool = False
+    """Whether the sheet may hold text the two figures above do not bound: text results of
+    formulas (`t="str"`), CDATA, or inline-string cells not written as `<is>` elements."""
 
 
 def column_number(letters: bytes | str) -> int:
@@ -118,6 +129,7 @@ def scan_cells(path: Path, info: zipfile.ZipInfo, exact: bool) -> CellFacts:
     state = _TagState()
     for buf, pats in _buffers(path, info):
         cells = _walk_tags(buf, pats, state, None) if exact else None
+        _measure_text(buf, pats, facts)
         if pats.f_tag in buf:
             facts.formulas += sum(buf.count(t) for t in pats.formula_opens)
             for m in pats.formula_end.finditer(buf):
@@ -139,6 +151,23 @@ def scan_cells(path: Path, info: zipfile.ZipInfo, exact: bool) -> CellFacts:
     return facts
 
 
+def _measure_text(buf: bytes, pats: _Patterns, facts: CellFacts) -> None:
+    """Add the buffer's inline strings to `facts`, or mark text it cannot bound."""
+    if not facts.unbounded_text and any(word in buf for word in _UNBOUNDED_TEXT):
+        facts.unbounded_text = True
+    cells = buf.count(b"inlineStr")
+    if not cells or facts.unbounded_text:
+        return
+    cells -= sum(buf.count(empty) for empty in _EMPTY_INLINE)  # no text to measure
+    strings = pats.inline_string.findall(buf)
+    if len(strings) != cells:
+        facts.unbounded_text = True
+        return
+    lengths = list(map(len, strings))
+    facts.inline_bytes += sum(lengths)
+    facts.inline_longest = max(facts.inline_longest, max(lengths))
+
+
 class _Patterns:
     """The byte strings and expressions for one element prefix (`` or `x:`)."""
 
@@ -153,6 +182,7 @@ class _Patterns:
         self.formula_opens = (b"<" + p + b"f>", b"<" + p + b"f ")
         self.value_open = b"<" + p + b"v>"
         self.value_close = b"</" + p + b"v>"
+        self.inline_string = re.compile(rb"<" + q + rb"is>(.*?)</" + q + rb"is>", re.DOTALL)
         # Cell tags other than `<c r="B7"` in columns A-Z and rows within the grid: none in
         # a typical sheet, so one pass with a literal start finds the few to look at.
         self.odd_cell = re.compile(rb"<" + q + rb"c(?:[>\t\n\r]| (?!" + _SAFE_REF + rb"))")

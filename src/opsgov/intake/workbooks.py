@@ -64,6 +64,7 @@ def read_spreadsheet(path: Path, fmt: FileFormat, limits: Limits) -> RawWorkbook
     book = RawWorkbook(path=path, format=fmt)
     worksheets: dict[str, tuple[zipfile.ZipInfo, bool]] = {}
     full_calc = False
+    longest_shared = 0
     isolate = limits.isolate_legacy_formats and fmt in (
         FileFormat.XLS,
         FileFormat.XLSB,
@@ -90,7 +91,7 @@ def read_spreadsheet(path: Path, fmt: FileFormat, limits: Limits) -> RawWorkbook
                             found=declared.name,
                         )
                 if parts.shared_strings:
-                    check_shared_strings(zf, parts.shared_strings, path, limits)
+                    longest_shared = check_shared_strings(zf, parts.shared_strings, path, limits)
                 for declared in parts.sheets:
                     if declared.part and declared.kind == "worksheet":
                         info = zf.getinfo(declared.part)
@@ -140,7 +141,7 @@ def read_spreadsheet(path: Path, fmt: FileFormat, limits: Limits) -> RawWorkbook
         if isolate:
             _measure(path, alias, limits)
         with calamine.CalamineWorkbook.from_path(str(alias)) as workbook:
-            read_sheets(path, fmt, workbook, facts, limits, book)
+            read_sheets(path, fmt, workbook, facts, limits, book, longest_shared)
     formula_notes(path, book, {name: f.result() for name, f in facts.items()}, full_calc)
     return book
 

@@ -115,18 +115,34 @@ def check_period(block: Block, period: str, grain: str) -> Iterator[Issue]:
 
 
 def _codes(values: Sequence[object]) -> npt.NDArray[np.int64]:
-    table: dict[object, int] = {}
-    return np.fromiter(
-        (table.setdefault(v, len(table)) for v in values), dtype=np.int64, count=len(values)
-    )
+    """Each value's position among the distinct values, in order of first appearance."""
+    table = {v: i for i, v in enumerate(dict.fromkeys(values))}
+    return np.fromiter(map(table.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 def _combined_key(parts: Sequence[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
+    """One integer per row, equal exactly where every part is equal (mixed radix)."""
     key = np.zeros(len(parts[0]), dtype=np.int64)
+    span = 1
     for part in parts:
-        _, compact = np.unique(part, return_inverse=True)
-        _, key = np.unique(key * (int(compact.max(initial=0)) + 1) + compact, return_inverse=True)
+        low = int(part.min(initial=0))
+        size = int(part.max(initial=0)) - low + 1
+        if span * size >= 1 << 62:  # renumber before the product could overflow
+            _, inverse = np.unique(key, return_inverse=True)
+            key, span = inverse.astype(np.int64), int(inverse.max(initial=0)) + 1
+            if span * size >= 1 << 62:
+                _, part = np.unique(part, return_inverse=True)
+                low, size = 0, int(part.max(initial=0)) + 1
+        key = key * size + (part - low)
+        span *= size
     return key
+
+
+def _joined(columns: Sequence[Sequence[object]]) -> Sequence[object]:
+    """One column of several blocks, end to end (the column itself for one block)."""
+    if len(columns) == 1:
+        return columns[0]
+    return [v for column in columns for v in column]
 
 
 def duplicate_keys(blocks: Sequence[Block]) -> Iterator[Issue]:
@@ -136,14 +152,14 @@ def duplicate_keys(blocks: Sequence[Block]) -> Iterator[Issue]:
     category_ids = sorted({c for b in blocks for c in b.categories})
     key_names = sorted({k for b in blocks for k in b.keys})
     parts = [
-        _codes([s for b in blocks for s in b.site]),
+        _codes(_joined([b.site for b in blocks])),
         np.concatenate([b.date for b in blocks]),
-        _codes([q for b in blocks for q in b.queue]),
+        _codes(_joined([b.queue for b in blocks])),
         *(
-            _codes([v for b in blocks for v in b.categories.get(cid, [None] * len(b))])
+            _codes(_joined([b.categories.get(cid, [None] * len(b)) for b in blocks]))
             for cid in category_ids
         ),
-        *(_codes([v for b in blocks for v in b.keys.get(k, [None] * len(b))]) for k in key_names),
+        *(_codes(_joined([b.keys.get(k, [None] * len(b)) for b in blocks])) for k in key_names),
     ]
     key = _combined_key(parts)
     order = np.argsort(key, kind="stable")
