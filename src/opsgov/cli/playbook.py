@@ -24,8 +24,6 @@ from opsgov.pipeline import Definitions, load_definitions, score
 from opsgov.playbooks.checklist import build_checklist
 from opsgov.playbooks.library import Library, load_library, search_dirs
 from opsgov.playbooks.outputs import render_csv, render_html, render_md
-from opsgov.playbooks.status import checklist_status
-from opsgov.playbooks.xlsx import render_xlsx
 from opsgov.render.env import environment
 from opsgov.validate.rows import period_bounds
 from opsgov.workspace import display_path, find_workspace
@@ -274,6 +272,8 @@ def checklist_command(
     if fmt is Fmt.xlsx:
         if out is None:
             raise OpsgovError("--format xlsx writes a file: give --out FILE.xlsx")
+        from opsgov.playbooks.xlsx import render_xlsx  # openpyxl: only when writing one
+
         data = render_xlsx(checklist, env, as_of=_date(as_of, "--as-of"))
     else:
         data = {Fmt.md: render_md, Fmt.csv: render_csv, Fmt.html: render_html}[fmt](checklist, env)
@@ -311,6 +311,8 @@ def status_command(
     if not file.is_file():
         raise OpsgovError(f"{file}: no such file")
     when = _date(as_of, "--as-of") or dt.date.today()
+    from opsgov.playbooks.status import checklist_status  # openpyxl: only when reading one
+
     status = checklist_status(file, when, display_path(file))
     if fmt is TextOrJson.json:
         _json({**status.model_dump(mode="json"), "on_track": status.on_track})

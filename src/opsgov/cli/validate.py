@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from opsgov.annotate import annotate
 from opsgov.cli.common import (
     FailOn,
     FailOnOption,
@@ -101,6 +100,8 @@ def validate_command(
 
 def _annotate(paths: dict[str, Path], issues: list[Issue], out_dir: Path, quiet: bool) -> None:
     """Annotated copies of the files with findings on cells; originals are never touched."""
+    from opsgov.annotate import annotate  # openpyxl: only when annotating
+
     by_file: dict[str, list[Issue]] = {}
     for issue in issues:
         if issue.location is not None and issue.location.sheet is not None:

@@ -10,7 +10,6 @@ from jinja2 import Environment
 from opsgov.models.results import Scorecard
 from opsgov.render.context import context
 from opsgov.render.html import render_html
-from opsgov.render.xlsx import render_xlsx
 
 Renderer = Callable[[Scorecard, Environment], bytes]
 
@@ -28,6 +27,13 @@ def render_template(name: str) -> Renderer:
         return env.get_template(name).render(**context(card)).encode("utf-8")
 
     return render
+
+
+def render_xlsx(card: Scorecard, env: Environment) -> bytes:
+    """The workbook (openpyxl is imported only when one is written)."""
+    from opsgov.render.xlsx import render_xlsx as render
+
+    return render(card, env)
 
 
 OUTPUTS: dict[str, Renderer] = {

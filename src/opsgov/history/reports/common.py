@@ -17,7 +17,6 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from opsgov.errors import OpsgovError
-from opsgov.history.reports.charts import sparkline_svg, xmr_svg
 from opsgov.history.spc import Signal
 from opsgov.history.trends import Trend, month_offset
 from opsgov.models.results import KpiInfo, ScopeResult, Scorecard
@@ -146,6 +145,8 @@ class Charts:
         """The XmR chart of a trend (None when charts are off or the series is empty)."""
         if not self.enabled or not trend.charted:
             return None
+        from opsgov.history.reports.charts import xmr_svg  # matplotlib: only when drawing
+
         title = f"{info.name}, {label}: monthly values with XmR limits"
         return xmr_svg(
             self._next(),
@@ -163,6 +164,8 @@ class Charts:
         """A sparkline (None when charts are off or there is nothing to draw)."""
         if not self.enabled or all(v is None for v in values):
             return None
+        from opsgov.history.reports.charts import sparkline_svg
+
         return sparkline_svg(self._next(), title, description, values)
 
 
