@@ -185,7 +185,9 @@ def _relocate(note: Issue, display: str) -> Issue:
 
 def _site_issues(block: Block, registry: Registry, period: str | None) -> list[Issue]:
     issues: list[Issue] = []
-    for site_id in dict.fromkeys(s for s in block.site if s is not None):
+    for site_id in dict.fromkeys(block.site):
+        if site_id is None:
+            continue
         index = block.site.index(site_id)
         location = block.source.cell(int(block.rows[index]), "site")
         site = registry.site(site_id)

@@ -56,7 +56,11 @@ def numeric_column(
         values = _empty_text_as_none(values)
         kinds = set(map(type, values))
     if kinds <= _PLAIN:
-        out = np.array(values, dtype=np.float64)
+        out = (
+            np.array(values, dtype=np.float64)  # None -> NaN
+            if type(None) in kinds
+            else np.fromiter(values, dtype=np.float64, count=len(values))
+        )
         scale = _SCALE.get(unit)
         if scale is not None:
             out *= scale
@@ -88,21 +92,20 @@ def numeric_column(
 def _empty_text_as_none(values: Sequence[object]) -> Sequence[object]:
     """The values with empty strings (empty cells of a sheet read in bulk) as None.
 
-    Finds them with `list.index`, which runs in C, so that a numeric column with a few
+    Finds them with `index`, which runs in C, so that a numeric column with a few
     blanks keeps the fast path; other text is left for the cell-by-cell path.
     """
     found: list[int] = []
-    as_list = values if isinstance(values, list) else list(values)
     at = -1
     while True:
         try:
-            at = as_list.index("", at + 1)
+            at = values.index("", at + 1)
         except ValueError:
             break
         found.append(at)
     if not found:
         return values
-    copy = list(as_list)
+    copy = list(values)
     for at in found:
         copy[at] = None
     return copy

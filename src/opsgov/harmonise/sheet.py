@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol, cast
@@ -84,7 +85,9 @@ def _skipper(profile: Profile) -> Callable[[Sequence[object]], bool]:
     return skip
 
 
-def _kept_rows(body: Sequence[Sequence[object]], profile: Profile) -> list[int] | None:
+def _kept_rows(
+    body: Sequence[Sequence[object]], columns: Sequence[Sequence[object]], profile: Profile
+) -> list[int] | None:
     """Indices of the data rows, skipping totals, notes and blanks; None when all are data.
 
     A row's verdict comes from its first non-blank text cell (see `_skipper`). When the
@@ -95,14 +98,13 @@ def _kept_rows(body: Sequence[Sequence[object]], profile: Profile) -> list[int] 
     skip = _skipper(profile)
     width = min(map(len, body), default=0)
     if width and width == max(map(len, body)):
-        for j in range(width):
-            column = [r[j] for r in body]
+        for column in columns:
             kinds = set(map(type, column))
             if str not in kinds and type(None) not in kinds:
                 continue  # numbers or dates in every row: no verdict here, no blank row
             if kinds != {str}:
                 break
-            texts = cast(list[str], column)
+            texts = cast(Sequence[str], column)
             verdicts = {text: skip([text]) for text in set(texts)}
             if any(not text or text.isspace() for text in verdicts):
                 break
@@ -114,16 +116,23 @@ def _kept_rows(body: Sequence[Sequence[object]], profile: Profile) -> list[int] 
     return [i for i, r in enumerate(body) if not skip(r)]
 
 
-def _columns(rows: Sequence[Sequence[object]]) -> Callable[[int], list[object]]:
-    """A column getter over `rows`, padding short rows (delimited text) with None."""
-    width = min(map(len, rows), default=0)
+def _transposed(body: Sequence[Sequence[object]]) -> list[tuple[object, ...]]:
+    """The rows as columns, short rows (delimited text) padded with None."""
+    return list(itertools.zip_longest(*body)) if body else []
 
-    def column(index: int) -> list[object]:
-        if index < width:
-            return [r[index] for r in rows]
-        return [r[index] if index < len(r) else None for r in rows]
 
-    return column
+def _cells(
+    columns: Sequence[Sequence[object]], kept: list[int] | None, n: int
+) -> Callable[[int], Sequence[object]]:
+    """A getter of one column's cells in the kept rows."""
+
+    def cells_of(index: int) -> Sequence[object]:
+        if index >= len(columns):
+            return [None] * n
+        column = columns[index]
+        return column if kept is None else [column[i] for i in kept]
+
+    return cells_of
 
 
 def _structure_issues(
@@ -216,11 +225,12 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
     plan = plan_columns(rows[index], profile)
     issues.extend(_structure_issues(ctx, sheet, plan, header_row))
     body = rows[index + 1 :]
-    kept = _kept_rows(body, profile)
-    data = body if kept is None else [body[i] for i in kept]
+    transposed = _transposed(body)
+    kept = _kept_rows(body, transposed, profile)
+    n = len(body) if kept is None else len(kept)
     first = sheet.first_row + index + 1
     numbers = list(range(first, first + len(body))) if kept is None else [first + i for i in kept]
-    if not data:
+    if not n:
         issues.append(
             make_issue(
                 "V312",
@@ -229,7 +239,7 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
             )
         )
     row_numbers = np.array(numbers, dtype=np.int64)
-    cells_of = _columns(data)
+    cells_of = _cells(transposed, kept, n)
     columns = {m: sheet.first_col + i for m, (i, _, _) in plan.measures.items()}
     for key, idx in (("date", plan.date), ("site", plan.site), ("queue", plan.queue)):
         if idx is not None:
@@ -251,10 +261,10 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
         dates, bads, _fmt = date_column(cells_of(plan.date), profile.date.format, ctx.date_system)
         report("date", plan.headers[plan.date], bads)
     else:
-        dates = np.zeros(len(data), dtype=np.int64)
-    sites = _sites(ctx, cells_of, len(data), plan, issues, sheet)
+        dates = np.zeros(n, dtype=np.int64)
+    sites = _sites(ctx, cells_of, n, plan, issues, sheet)
     queues: list[str | None] = (
-        text_column(cells_of(plan.queue)) if plan.queue is not None else [None] * len(data)
+        text_column(cells_of(plan.queue)) if plan.queue is not None else [None] * n
     )
     measures: dict[str, FloatArray] = {}
     categories: dict[str, list[str | None]] = {}
@@ -308,7 +318,7 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
 
 def _sites(
     ctx: Context,
-    cells_of: Callable[[int], list[object]],
+    cells_of: Callable[[int], Sequence[object]],
     n: int,
     plan: ColumnPlan,
     issues: list[Issue],

@@ -105,8 +105,8 @@ def scan_extent(path: Path, info: zipfile.ZipInfo, budget: int) -> Extent:
         The bounds; exact when the cheap bound exceeded `budget` or cells lack references.
     """
     extent = Extent()
-    for buf, pats in _buffers(path, info):
-        if not _fast_bounds(buf, pats, extent):
+    for buf, start, end, pats in _windows(path, info):
+        if not _fast_bounds(buf, start, end, pats, extent):
             return _exact_extent(path, info)
     if extent.cells > budget:
         return _exact_extent(path, info)
@@ -210,18 +210,21 @@ class _TagState:
     col: int = 0
 
 
-def _fast_bounds(buf: bytes, pats: _Patterns, extent: Extent) -> bool:
-    """Bound from the few odd cells; False when one has no reference or another prefix."""
-    if pats.foreign.search(buf) is not None:
+def _fast_bounds(buf: bytes, start: int, end: int, pats: _Patterns, extent: Extent) -> bool:
+    """Bound from the few odd cells of `buf[start:end]`.
+
+    Returns False when a cell has no reference or another prefix (the exact pass decides).
+    """
+    if pats.foreign.search(buf, start, end) is not None:
         return False
-    for m in pats.odd_cell.finditer(buf):
-        end = buf.find(b">", m.start())
-        ref = _REF.search(buf, m.start(), end + 1 if end >= 0 else len(buf))
+    for m in pats.odd_cell.finditer(buf, start, end):
+        tag_end = buf.find(b">", m.start(), end)
+        ref = _REF.search(buf, m.start(), tag_end + 1 if tag_end >= 0 else end)
         if ref is None:
             return False
         extent.max_row = max(extent.max_row, int(ref.group(2)))
         extent.max_col = max(extent.max_col, column_number(ref.group(1)))
-    if pats.cell_with_ref in buf:
+    if buf.find(pats.cell_with_ref, start, end) >= 0:
         extent.max_row = max(extent.max_row, EXCEL_MAX_ROWS)
         extent.max_col = max(extent.max_col, 26)
     return True
@@ -344,24 +347,43 @@ def _error_code(buf: bytes, attr: int, pats: _Patterns) -> str | None:
 
 def _buffers(path: Path, info: zipfile.ZipInfo) -> Iterator[tuple[bytes, _Patterns]]:
     """The part's XML in buffers that end at a row end (or at least a cell end)."""
+    for buf, start, end, pats in _windows(path, info):
+        yield (buf if start == 0 and end == len(buf) else buf[start:end]), pats
+
+
+def _windows(path: Path, info: zipfile.ZipInfo) -> Iterator[tuple[bytes, int, int, _Patterns]]:
+    """The part's XML as windows `buf[start:end]` that end at a row end (or a cell end).
+
+    Most of each inflated chunk is a window over the chunk itself; only the few bytes
+    around a chunk boundary are copied, joined to the rest of their row.
+    """
     pats: _Patterns | None = None
     carry = b""
     for chunk in inflate(path, info):
-        buf = carry + chunk if carry else chunk
         if pats is None:
-            prefix = root_prefix(buf)
+            chunk = carry + chunk
+            prefix = root_prefix(chunk)
             if prefix is None:
-                carry = buf
+                carry = chunk
                 continue
-            pats = _Patterns(prefix)
-        cut = _cut(buf, pats)
-        if cut == 0:
-            carry = buf
+            pats, carry = _Patterns(prefix), b""
+        first = chunk.find(pats.row_end)
+        if first < 0:  # no row ends here: a long row, or none at all
+            buf = carry + chunk
+            cut = _cut(buf, pats)
+            if cut:
+                yield buf, 0, cut, pats
+            carry = buf[cut:]
             continue
-        carry = buf[cut:]
-        yield (buf if cut == len(buf) else buf[:cut]), pats
+        first += len(pats.row_end)
+        last = _cut(chunk, pats)
+        head = carry + chunk[:first]
+        yield head, 0, len(head), pats
+        if last > first:
+            yield chunk, first, last, pats
+        carry = chunk[last:]
     if pats is not None and carry:
-        yield carry, pats
+        yield carry, 0, len(carry), pats
 
 
 def _cut(buf: bytes, pats: _Patterns) -> int:
