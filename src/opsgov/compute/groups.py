@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 
+from opsgov.factorise import factorise
 from opsgov.harmonise.table import Block
 
 GroupKey = tuple[str, int, str | None]
@@ -45,15 +48,10 @@ class Groups:
         n = len(block)
         if n == 0:
             return
-        keys = list(zip(block.site, block.date.tolist(), block.queue, strict=True))
-        table: dict[GroupKey, int] = {}
-        index = np.fromiter(
-            (table.setdefault((s or "", d, q), len(table)) for s, d, q in keys),
-            dtype=np.int64,
-            count=n,
-        )
-        groups = list(table)
+        index, groups = _group_rows(block)
         size = len(groups)
+        order = np.argsort(index, kind="stable")
+        starts = np.flatnonzero(np.r_[True, index[order][1:] != index[order][:-1]])
         for measure_id, values in block.measures.items():
             present = ~np.isnan(values)
             if not present.any():
@@ -61,10 +59,9 @@ class Groups:
             clean = np.where(present, values, 0.0)
             totals = np.bincount(index, weights=clean, minlength=size)
             counts = np.bincount(index, weights=present.astype(np.float64), minlength=size)
-            highs = np.full(size, -np.inf)
-            lows = np.full(size, np.inf)
-            np.fmax.at(highs, index[present], values[present])
-            np.fmin.at(lows, index[present], values[present])
+            ordered = values[order]  # NaN is skipped by fmax/fmin unless a group has no value
+            highs = np.fmax.reduceat(ordered, starts)
+            lows = np.fmin.reduceat(ordered, starts)
             for g in np.flatnonzero(counts > 0):
                 part = Partial(float(totals[g]), int(counts[g]), float(highs[g]), float(lows[g]))
                 slot = self.data.setdefault(groups[int(g)], {})
@@ -80,3 +77,22 @@ class Groups:
         for block in blocks:
             out.merge_block(block)
         return out
+
+
+def _group_rows(block: Block) -> tuple[npt.NDArray[np.int64], list[GroupKey]]:
+    """Each row's group number, and the groups (site, date, queue) in order of appearance."""
+    sites, site_values = factorise([s or "" for s in block.site])
+    queues, queue_values = factorise(block.queue)
+    dates = block.date.astype(np.int64)
+    low = int(dates.min())
+    span = int(dates.max()) - low + 1
+    key = (sites * span + (dates - low)) * len(queue_values) + queues
+    unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    rank = np.empty(len(unique), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(unique))
+    groups: list[GroupKey] = [("", 0, None)] * len(unique)
+    for code, at in zip(unique.tolist(), rank.tolist(), strict=True):
+        rest, q = divmod(code, len(queue_values))
+        s, d = divmod(rest, span)
+        groups[at] = (str(site_values[s]), d + low, cast("str | None", queue_values[q]))
+    return rank[inverse.reshape(-1)], groups

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from opsgov.factorise import factorise
 from opsgov.formula import FormulaSyntaxError, names, parse
 from opsgov.formula.vector import compile_vector
 from opsgov.harmonise.table import Block
@@ -115,9 +116,7 @@ def check_period(block: Block, period: str, grain: str) -> Iterator[Issue]:
 
 
 def _codes(values: Sequence[object]) -> npt.NDArray[np.int64]:
-    """Each value's position among the distinct values, in order of first appearance."""
-    table = {v: i for i, v in enumerate(dict.fromkeys(values))}
-    return np.fromiter(map(table.__getitem__, values), dtype=np.int64, count=len(values))
+    return factorise(values)[0]
 
 
 def _combined_key(parts: Sequence[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
