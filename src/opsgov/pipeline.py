@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from opsgov import forked
 from opsgov.definitions import load_definition
 from opsgov.errors import DefinitionError, ExitCode, OpsgovError, WorkbookError
 from opsgov.fx import FxTable, load_fx
@@ -21,7 +22,8 @@ from opsgov.inbox import Match, match_file, month_files
 from opsgov.intake.csvread import CsvOptions
 from opsgov.intake.limits import Limits
 from opsgov.intake.raw import RawSheet, RawWorkbook, SheetVisibility
-from opsgov.intake.readers import read_workbook
+from opsgov.intake.readers import check_workbook, read_workbook
+from opsgov.intake.sniff import FileFormat, sniff
 from opsgov.issues import Issue, Location, Severity, make_issue
 from opsgov.lint.run import lint_workspace
 from opsgov.models.framework import NUMERIC_KINDS, Framework
@@ -127,9 +129,65 @@ def _choose_sheets(book: RawWorkbook, profile: Profile) -> list[RawSheet]:
 def _read_one(
     match: Match, defs: Definitions, display: str, limits: Limits
 ) -> tuple[list[Block], list[Issue]]:
+    """One file's blocks and findings; a large workbook is read in a child process."""
+    if not (forked.available() and _large_workbook(match.path, limits)):
+        return _read_here(match, defs, display, limits, True)
+    outcome = forked.run_forked(
+        _read_here,
+        match,
+        defs,
+        display,
+        limits,
+        False,
+        memory_bytes=limits.isolation_memory_bytes,
+        timeout=limits.isolation_timeout_seconds,
+    )
+    if outcome.value is not None:
+        return outcome.value
+    if outcome.failure == "error":  # a bug, not the file: run it here, where it can be traced
+        return _read_here(match, defs, display, limits, True)
+    try:  # the reader died or hung: the checks made before parsing may say why
+        check_workbook(match.path, limits)
+    except WorkbookError as exc:
+        return [], [_relocate(issue, display) for issue in exc.issues]
+    timeout = outcome.failure == "timeout"
+    message = (
+        f"the reader did not finish within {limits.isolation_timeout_seconds:g} s; the file "
+        "is damaged or far larger than it looks"
+        if timeout
+        else "the spreadsheet reader crashed or ran out of memory on this file, which means "
+        "it is damaged or declares a far larger sheet than it holds: open it in Excel or "
+        "LibreOffice and save a fresh copy"
+    )
+    return [], [
+        make_issue(
+            "W206" if timeout else "W200",
+            message,
+            location=Location(file=display),
+            found=outcome.detail,
+        )
+    ]
+
+
+def _large_workbook(path: Path, limits: Limits) -> bool:
+    try:
+        big = path.stat().st_size >= limits.child_read_bytes
+    except OSError:
+        return False
+    return big and sniff(path) in (FileFormat.XLSX, FileFormat.XLSM)
+
+
+def _read_here(
+    match: Match, defs: Definitions, display: str, limits: Limits, extent_first: bool
+) -> tuple[list[Block], list[Issue]]:
     profile = match.profile
     try:
-        book = read_workbook(match.path, limits=limits, csv_options=_csv_options(profile))
+        book = read_workbook(
+            match.path,
+            limits=limits,
+            csv_options=_csv_options(profile),
+            extent_first=extent_first,
+        )
     except WorkbookError as exc:
         return [], list(exc.issues) or [
             make_issue("W200", exc.message, location=Location(file=display))

@@ -154,6 +154,10 @@ def date_column(
 def text_column(values: Sequence[object]) -> list[str | None]:
     """A column as stripped text (None where blank); numbers keep their natural text."""
     if values and set(map(type, values)) == {str}:
+        distinct = set(values)
+        if len(distinct) * 2 <= len(values):  # repeated labels: one object per distinct text
+            table: dict[object, str | None] = {v: v.strip() or None for v in distinct}  # type: ignore[attr-defined]
+            return list(map(table.__getitem__, values))
         stripped = list(map(str.strip, values))  # type: ignore[arg-type]
         if "" in stripped:
             return [v or None for v in stripped]

@@ -19,7 +19,7 @@ real files is 121:1 (a sheet of long repeated strings), so the ratio cap of 200:
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveFloat, PositiveInt
 
 MIB = 1024 * 1024
 GIB = 1024 * MIB
@@ -87,10 +87,18 @@ class Limits(BaseModel):
         "them: a damaged or hostile file can make the reader request terabytes and abort the "
         "whole process, which no exception handler can catch.",
     )
+    child_read_bytes: NonNegativeInt = Field(
+        default=16 * MIB,
+        description="xlsx and xlsm files of at least this size are read and harmonised in a "
+        "child process where the platform allows it (Linux), under `isolation_memory_bytes` "
+        "and `isolation_timeout_seconds`: the reader's parse then overlaps the checks on a "
+        "second core, and a reader crash ends only the child. 0 reads every workbook so.",
+    )
     isolation_timeout_seconds: PositiveFloat = Field(
         default=300.0, description="Wall-clock limit of the child process that measures sheets."
     )
     isolation_memory_bytes: PositiveInt = Field(
         default=6 * GIB,
-        description="Address-space limit of that child process (POSIX only).",
+        description="Address-space limit of that child process (POSIX only), and what a "
+        "child reading a large workbook (`child_read_bytes`) may map beyond what it inherits.",
     )

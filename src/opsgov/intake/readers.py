@@ -77,6 +77,8 @@ def read_workbook(
     path: Path | str,
     limits: Limits = DEFAULT_LIMITS,
     csv_options: CsvOptions | None = None,
+    *,
+    extent_first: bool = True,
 ) -> RawWorkbook:
     """Read any spreadsheet or delimited-text file into raw cells.
 
@@ -87,6 +89,8 @@ def read_workbook(
         path: The file.
         limits: Sizes, cells and characters read at most (`opsgov.intake.limits`).
         csv_options: Declared encoding, delimiter and decimal separator for delimited text.
+        extent_first: Bound each xlsx sheet's rectangle before the reader allocates it.
+            Only a disposable process (`opsgov.forked`) may pass False.
 
     Returns:
         The sheets, cells and non-fatal notes.
@@ -98,7 +102,7 @@ def read_workbook(
     with warnings.catch_warnings(record=True) as caught, paused_gc():
         warnings.simplefilter("always")
         try:
-            book = _read(path, limits, csv_options)
+            book = _read(path, limits, csv_options, extent_first=extent_first)
         except (OpsgovError, KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # the boundary: see the module docstring
@@ -115,7 +119,36 @@ def read_workbook(
     return book
 
 
-def _read(path: Path, limits: Limits, csv_options: CsvOptions | None) -> RawWorkbook:
+def check_workbook(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Make every check `read_workbook` makes before a reader parses the file, and no more.
+
+    Explains why a reader died in a child process (`opsgov.forked`): a sheet beyond the
+    cell budget or outside Excel's grid is refused here with its dimensions.
+
+    Args:
+        path: The file.
+        limits: The limits to enforce.
+
+    Raises:
+        WorkbookError: The file would be refused; its one Issue says why.
+    """
+    path = Path(path)
+    try:
+        _read(path, limits, None, extent_first=True, parse=False)
+    except (OpsgovError, KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # the boundary: see the module docstring
+        raise _failure(path, exc) from exc
+
+
+def _read(
+    path: Path,
+    limits: Limits,
+    csv_options: CsvOptions | None,
+    *,
+    extent_first: bool,
+    parse: bool = True,
+) -> RawWorkbook:
     size = path.stat().st_size
     if not path.is_file():
         refuse(path, "W200", "this is not a file (a folder or a device): name a file")
@@ -153,9 +186,9 @@ def _read(path: Path, limits: Limits, csv_options: CsvOptions | None) -> RawWork
             )
         )
     if fmt is FileFormat.CSV:
-        book = read_delimited(path, limits, csv_options)
+        book = read_delimited(path, limits, csv_options) if parse else RawWorkbook(path, fmt)
     else:
-        book = read_spreadsheet(path, fmt, limits)
+        book = read_spreadsheet(path, fmt, limits, extent_first=extent_first, parse=parse)
     book.notes[:0] = notes
     return book
 

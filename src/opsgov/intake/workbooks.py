@@ -7,6 +7,10 @@ the cell budget; for xls, xlsb and ods, whose binary or ODF layout gives no chea
 measuring child process (`opsgov.intake.isolation`). While calamine parses (it releases the
 GIL), a background thread finds error cells and formulas without stored results.
 
+In a disposable child process (`opsgov.forked`, `extent_first=False`), the extent scan moves
+to that background thread too: the child's address-space limit contains a sheet that would
+make calamine allocate too much, and a sheet beyond the budget is refused after the parse.
+
 Exceptions of the libraries are not caught here: `opsgov.intake.readers` maps them.
 """
 
@@ -17,7 +21,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import python_calamine as calamine
@@ -30,7 +34,14 @@ from opsgov.intake.ooxml import check_shared_strings, workbook_parts
 from opsgov.intake.raw import RawWorkbook
 from opsgov.intake.safety import check_archive
 from opsgov.intake.sheets import formula_notes, read_sheets
-from opsgov.intake.sheetscan import EXCEL_MAX_COLS, EXCEL_MAX_ROWS, Extent, scan_cells, scan_extent
+from opsgov.intake.sheetscan import (
+    EXCEL_MAX_COLS,
+    EXCEL_MAX_ROWS,
+    CellFacts,
+    Extent,
+    scan_cells,
+    scan_extent,
+)
 from opsgov.intake.sniff import FileFormat
 from opsgov.issues import Location, Severity, make_issue
 
@@ -47,13 +58,25 @@ _MACRO_SHEETS = frozenset({"xlMacrosheet", "xlIntlMacrosheet"})
 _CELL_FREE_SHEETS = frozenset({"chartsheet", "dialogsheet"})
 
 
-def read_spreadsheet(path: Path, fmt: FileFormat, limits: Limits) -> RawWorkbook:
+def read_spreadsheet(
+    path: Path,
+    fmt: FileFormat,
+    limits: Limits,
+    *,
+    extent_first: bool = True,
+    parse: bool = True,
+) -> RawWorkbook:
     """Read a workbook whose real format is `fmt`.
 
     Args:
         path: The file.
         fmt: Its format, as sniffed: xlsx, xlsm, xlsb, xls or ods.
         limits: What may be read.
+        extent_first: Bound each xlsx sheet's rectangle before the reader runs. False only
+            in a process that may die (`opsgov.forked`): the bound is then computed while
+            the reader parses, and a sheet beyond it refused afterwards.
+        parse: False to stop after the checks made before the reader runs (used to explain
+            why a reader died); the workbook returned then holds no sheets.
 
     Returns:
         The sheets and notes.
@@ -62,7 +85,7 @@ def read_spreadsheet(path: Path, fmt: FileFormat, limits: Limits) -> RawWorkbook
         WorkbookError: A check refused the file.
     """
     book = RawWorkbook(path=path, format=fmt)
-    worksheets: dict[str, tuple[zipfile.ZipInfo, bool]] = {}
+    worksheets: dict[str, tuple[zipfile.ZipInfo, bool | None]] = {}
     full_calc = False
     longest_shared = 0
     isolate = limits.isolate_legacy_formats and fmt in (
@@ -95,9 +118,12 @@ def read_spreadsheet(path: Path, fmt: FileFormat, limits: Limits) -> RawWorkbook
                 for declared in parts.sheets:
                     if declared.part and declared.kind == "worksheet":
                         info = zf.getinfo(declared.part)
-                        extent = scan_extent(path, info, limits.max_cells)
-                        _check_extent(path, declared.name, extent, limits)
-                        worksheets[declared.name] = (info, extent.exact)
+                        exact = None
+                        if extent_first or not parse:
+                            extent = scan_extent(path, info, limits.max_cells)
+                            _check_extent(path, declared.name, extent, limits)
+                            exact = extent.exact
+                        worksheets[declared.name] = (info, exact)
                     elif declared.kind not in _CELL_FREE_SHEETS:
                         # A sheet the scan cannot find: calamine may still read it, so
                         # measure the whole workbook in a child process instead.
@@ -131,19 +157,38 @@ def read_spreadsheet(path: Path, fmt: FileFormat, limits: Limits) -> RawWorkbook
                 location=Location(file=str(path)),
             )
         )
+    if not parse:
+        return book
     # Error cells and formulas without results are found while calamine parses: it
-    # releases the GIL, so with a spare core the scan adds no wall-clock time.
+    # releases the GIL, so with a spare core the scan adds no wall-clock time. So are the
+    # extents not bounded before (extent_first=False); one worker runs the tasks in order.
     with _reader_path(path, fmt) as alias, ThreadPoolExecutor(max_workers=1) as pool:
+        extents = {
+            name: pool.submit(scan_extent, path, info, limits.max_cells)
+            for name, (info, exact) in worksheets.items()
+            if exact is None
+        }
         facts = {
-            name: pool.submit(scan_cells, path, info, exact)
+            name: pool.submit(_scan_cells, path, info, exact, extents.get(name))
             for name, (info, exact) in worksheets.items()
         }
         if isolate:
             _measure(path, alias, limits)
         with calamine.CalamineWorkbook.from_path(str(alias)) as workbook:
             read_sheets(path, fmt, workbook, facts, limits, book, longest_shared)
+        for name, extent_future in extents.items():
+            _check_extent(path, name, extent_future.result(), limits)
     formula_notes(path, book, {name: f.result() for name, f in facts.items()}, full_calc)
     return book
+
+
+def _scan_cells(
+    path: Path, info: zipfile.ZipInfo, exact: bool | None, extent: Future[Extent] | None
+) -> CellFacts:
+    """`scan_cells`, numbering cells exactly when the extent scan found cells that need it."""
+    if exact is None:
+        exact = extent.result().exact if extent is not None else False
+    return scan_cells(path, info, exact)
 
 
 def _check_extent(path: Path, name: str, scan: Extent, limits: Limits) -> None:
