@@ -25,20 +25,25 @@ class FindingsReport(BaseModel):
     def build(
         cls, command: str, files: list[str], issues: list[Issue], max_per_file: int | None = None
     ) -> FindingsReport:
-        """A report with the findings sorted, at most `max_per_file` kept for each file."""
+        """A report with the findings sorted, at most `max_per_file` kept for each file.
+
+        Where a file has more, the most serious are kept (then the first by position), so
+        that an error is never hidden behind a thousand warnings: the exit code and the
+        summary's error count stay true.
+        """
         ordered = sorted_issues(issues)
         omitted: dict[str, int] = {}
         if max_per_file is not None:
-            kept: list[Issue] = []
-            counts: dict[str, int] = {}
+            by_file: dict[str, list[Issue]] = {}
             for issue in ordered:
-                file = issue.location.file if issue.location else ""
-                counts[file] = counts.get(file, 0) + 1
-                if counts[file] <= max_per_file:
-                    kept.append(issue)
-                else:
-                    omitted[file] = omitted.get(file, 0) + 1
-            ordered = kept
+                by_file.setdefault(issue.location.file if issue.location else "", []).append(issue)
+            dropped: set[int] = set()
+            for file, found in by_file.items():
+                if len(found) > max_per_file:
+                    worst_first = sorted(found, key=lambda i: -i.severity.rank)  # stable
+                    dropped.update(id(i) for i in worst_first[max_per_file:])
+                    omitted[file] = len(found) - max_per_file
+            ordered = [i for i in ordered if id(i) not in dropped]
         return cls(
             command=command, files=list(dict.fromkeys(files)), issues=ordered, omitted=omitted
         )

@@ -206,6 +206,29 @@ def test_findings_are_capped_per_file(tmp_path: Path) -> None:
     assert data["summary"]["omitted"] == sum(data["omitted"].values()) > 0
 
 
+def test_an_error_is_never_capped_away_behind_warnings(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    framework = root / "framework.yaml"
+    framework.write_text(
+        framework.read_text("utf-8") + "  - id: busy\n    condition: items_handled <= 100\n"
+        "    message: Unusually many items for one day\n    severity: warning\n",
+        "utf-8",
+    )
+    rows = _good_rows(20)  # 101-120 items handled: every row warns
+    rows[-1][4] = "ten"  # E23, the last row: an error
+    path = _xlsx(root / "inbox" / "2026-10" / "DUB1_ops_2026-10.xlsx", rows)
+    result = invoke(
+        ["validate", str(path), "-w", str(root), "--format", "json", "--max-findings", "5"], 1
+    )
+    data = json.loads(result.stdout)
+    assert [(i["code"], i["cell"]) for i in data["issues"] if i["severity"] == "error"] == [
+        ("V302", "E23")
+    ]
+    assert len(data["issues"]) == 5
+    assert data["summary"]["error"] == 1 and data["exit_code"] == 1
+    assert data["omitted"] == {"inbox/2026-10/DUB1_ops_2026-10.xlsx": 16}
+
+
 def test_annotated_copy_marks_cells_and_leaves_the_original(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
