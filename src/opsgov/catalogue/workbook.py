@@ -57,7 +57,8 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
         "that declare more data than the limits allow or that expand far more than real "
         "spreadsheets do (a 'zip bomb'), duplicate or unsafe entry names, or sizes that do not "
         "match its content. The file is refused before any spreadsheet reader sees it. If the "
-        "file is genuine, re-save it; the limits can be raised in the intake settings.",
+        "file is genuine, open it in Excel or LibreOffice and save a fresh copy, which those "
+        "programs write within the limits.",
     ),
     _c(
         "W205",

@@ -206,6 +206,5 @@ def _refuse(path: Path, message: str, found: object = None) -> NoReturn:
         "W204",
         message,
         found=found,
-        hint="if the file is genuine, re-save it in Excel or LibreOffice; limits can be raised "
-        "in the intake settings",
+        hint="if the file is genuine, open it in Excel or LibreOffice and save a fresh copy",
     )
