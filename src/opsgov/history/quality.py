@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
 from opsgov.harmonise.table import Block
 from opsgov.issues import Issue, Severity
 from opsgov.models.results import Scorecard
@@ -49,19 +51,30 @@ class Submission:
 def _sites_by_file(blocks: Sequence[Block], named: Mapping[str, str | None]) -> dict[str, set[str]]:
     by_file: dict[str, set[str]] = {}
     for block in blocks:
-        by_file.setdefault(block.source.file, set()).update(s for s in block.site if s)
+        by_file.setdefault(block.source.file, set()).update(s for s in set(block.site) if s)
     for file, site in named.items():
         if site:
             by_file.setdefault(file, set()).add(site)
     return by_file
 
 
-def _row_sites(blocks: Sequence[Block]) -> dict[tuple[str, str, int], str]:
+def _row_sites(blocks: Sequence[Block], issues: Sequence[Issue]) -> dict[tuple[str, str, int], str]:
+    """The site of each sheet row a finding points at (only those rows: a month has millions)."""
+    wanted: dict[tuple[str, str], set[int]] = {}
+    for issue in issues:
+        loc = issue.location
+        if loc is not None and loc.sheet is not None and loc.row is not None:
+            wanted.setdefault((loc.file, loc.sheet), set()).add(loc.row)
     out: dict[tuple[str, str, int], str] = {}
     for block in blocks:
-        for row, site in zip(block.rows.tolist(), block.site, strict=True):
+        rows = wanted.get((block.source.file, block.source.sheet))
+        if not rows:
+            continue
+        hits = np.flatnonzero(np.isin(block.rows, np.fromiter(rows, np.int64, len(rows))))
+        for i in hits.tolist():
+            site = block.site[i]
             if site:
-                out[(block.source.file, block.source.sheet, int(row))] = site
+                out[(block.source.file, block.source.sheet, int(block.rows[i]))] = site
     return out
 
 
@@ -105,7 +118,8 @@ def submissions(
     sites = [s for s in card.scopes if s.level == "site" and s.queue is None]
     known = {s.id for s in sites}
     by_file = _sites_by_file(blocks, named or {})
-    by_row = _row_sites(blocks)
+    issues = list(issues)
+    by_row = _row_sites(blocks, issues)
     errors: dict[str, int] = dict.fromkeys(known, 0)
     warnings: dict[str, int] = dict.fromkeys(known, 0)
     missing: set[str] = set()
