@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from opsgov.harmonise.text import is_total_label, norm
@@ -156,10 +158,40 @@ def _suggest(header: str, known: dict[str, Measure]) -> tuple[str | None, float]
     return None, 0.0
 
 
+def _kind_counts(values: Sequence[object]) -> tuple[Counter[str], int]:
+    """Kinds of the non-blank values (errors included), and how many there are.
+
+    Plain number columns are classified with NumPy; anything else once per distinct value.
+    """
+    if values and set(map(type, values)) == {float}:
+        numbers = np.fromiter(values, dtype=np.float64, count=len(values))
+        whole = int(np.count_nonzero(numbers == np.floor(numbers)))
+        counts = Counter({"integer": whole, "number": len(values) - whole})
+        return +counts, len(values)
+    counts = Counter()
+    filled = 0
+    for value, n in Counter(values).items():
+        if not is_blank(value):
+            counts[_kind(value)] += n
+            filled += n
+    return counts, filled
+
+
+def _samples(values: Sequence[object], count: int = 3) -> list[str]:
+    """The first `count` distinct non-blank values, as text."""
+    seen: dict[str, None] = {}
+    for value in values:
+        if not is_blank(value):
+            seen.setdefault(str(value))
+            if len(seen) == count:
+                break
+    return list(seen)
+
+
 def _column(
-    header: str, letter: str, values: list[object], known: dict[str, Measure]
+    header: str, letter: str, values: Sequence[object], known: dict[str, Measure]
 ) -> ColumnView:
-    kinds = Counter(_kind(v) for v in values if not is_blank(v))
+    kinds, filled = _kind_counts(values)
     kinds.pop("error", None)
     if not kinds:
         inferred = "empty"
@@ -170,18 +202,40 @@ def _column(
     else:
         top, count = kinds.most_common(1)[0]
         inferred = top if count >= 0.9 * sum(kinds.values()) else "mixed"
-    samples = list(dict.fromkeys(str(v) for v in values if not is_blank(v)))[:3]
     measure, score = _suggest(header, known)
     return ColumnView(
         letter=letter,
         header=header,
         inferred=inferred,
-        filled=sum(1 for v in values if not is_blank(v)),
-        samples=samples,
+        filled=filled,
+        samples=_samples(values),
         measure=measure,
         score=score,
         unit=_unit_hint(header, inferred),
     )
+
+
+def _data_columns(body: Sequence[Sequence[object]]) -> tuple[list[Sequence[object]], int]:
+    """The columns of the data rows, and how many rows that is.
+
+    Data rows are not blank and hold no total label in their first three cells. Column by
+    column when a column without blanks rules out blank rows and the first three columns'
+    distinct texts hold no total label; row by row otherwise.
+    """
+    columns: list[Sequence[object]] = list(itertools.zip_longest(*body)) if body else []
+    no_blank_row = any(not (set(map(type, column)) & {str, type(None)}) for column in columns)
+    labels = any(
+        isinstance(v, str) and is_total_label(v) for column in columns[:3] for v in set(column)
+    )
+    if no_blank_row and not labels:
+        return columns, len(body)
+    kept = [
+        i
+        for i, r in enumerate(body)
+        if any(not is_blank(c) for c in r)
+        and not any(isinstance(c, str) and is_total_label(c) for c in r[:3])
+    ]
+    return [[column[i] for i in kept] for column in columns], len(kept)
 
 
 def inspect_sheet(sheet: RawSheet, framework: Framework) -> SheetView:
@@ -202,17 +256,12 @@ def inspect_sheet(sheet: RawSheet, framework: Framework) -> SheetView:
             data_rows=0,
             columns=[],
         )
-    data = [
-        r
-        for r in rows[index + 1 :]
-        if any(not is_blank(c) for c in r)
-        and not any(isinstance(c, str) and is_total_label(c) for c in r[:3])
-    ]
+    data, data_rows = _data_columns(rows[index + 1 :])
     columns = [
         _column(
             str(h).strip(),
             column_letter(sheet.first_col + i),
-            [r[i] if i < len(r) else None for r in data],
+            data[i] if i < len(data) else [None] * data_rows,
             known,
         )
         for i, h in enumerate(rows[index])
@@ -223,7 +272,7 @@ def inspect_sheet(sheet: RawSheet, framework: Framework) -> SheetView:
         visibility=str(sheet.visibility),
         used_range=used,
         header_row=sheet.first_row + index,
-        data_rows=len(data),
+        data_rows=data_rows,
         columns=columns,
     )
 

@@ -61,3 +61,32 @@ def test_inspect_refuses_an_encrypted_file_clearly() -> None:
     result = invoke(["inspect", str(path)], 2)
     assert "password" in result.stderr.lower() or "encrypt" in result.stderr.lower()
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("total_row", [False, True], ids=["by-column", "row-by-row"])
+def test_inspect_counts_data_rows_and_kinds(total_row: bool) -> None:
+    # Without a total or blank row the columns are summarised column by column; with them,
+    # rows are filtered one by one first. Expected values are counted by hand.
+    from opsgov.inspect import inspect_sheet
+    from opsgov.intake.raw import RawSheet
+    from tests.support.sample_month import framework
+
+    rows: list[list[object]] = [
+        ["Site", "Items handled", "Handle time (s)", "Note"],
+        ["MNL1", 10.0, 300.5, ""],
+        ["MNL1", 12.0, 280.0, "late"],
+        ["CEB1", 8.0, 310.25, ""],
+    ]
+    if total_row:
+        rows += [[None, None, None, None], ["Total", 30.0, 890.75, ""]]
+    view = inspect_sheet(RawSheet(name="S", rows=rows), framework())  # type: ignore[arg-type]
+    assert view.header_row == 1 and view.data_rows == 3
+    by_header = {c.header: c for c in view.columns}
+    assert (by_header["Items handled"].inferred, by_header["Items handled"].filled) == (
+        "integer",
+        3,
+    )
+    assert by_header["Handle time (s)"].inferred == "number"
+    assert by_header["Handle time (s)"].samples == ["300.5", "280.0", "310.25"]
+    assert (by_header["Note"].filled, by_header["Note"].samples) == (1, ["late"])
+    assert by_header["Site"].samples == ["MNL1", "CEB1"]
