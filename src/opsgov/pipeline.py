@@ -20,6 +20,7 @@ from opsgov.harmonise.sheet import Context, harmonise_sheet
 from opsgov.harmonise.table import Block
 from opsgov.inbox import Match, match_file, month_files
 from opsgov.intake.csvread import CsvOptions
+from opsgov.intake.failures import reader_died
 from opsgov.intake.limits import Limits
 from opsgov.intake.raw import RawSheet, RawWorkbook, SheetVisibility
 from opsgov.intake.readers import check_workbook, read_workbook
@@ -150,23 +151,8 @@ def _read_one(
         check_workbook(match.path, limits)
     except WorkbookError as exc:
         return [], [_relocate(issue, display) for issue in exc.issues]
-    timeout = outcome.failure == "timeout"
-    message = (
-        f"the reader did not finish within {limits.isolation_timeout_seconds:g} s; the file "
-        "is damaged or far larger than it looks"
-        if timeout
-        else "the spreadsheet reader crashed or ran out of memory on this file, which means "
-        "it is damaged or declares a far larger sheet than it holds: open it in Excel or "
-        "LibreOffice and save a fresh copy"
-    )
-    return [], [
-        make_issue(
-            "W206" if timeout else "W200",
-            message,
-            location=Location(file=display),
-            found=outcome.detail,
-        )
-    ]
+    code, message = reader_died(outcome.failure or "crash", limits)
+    return [], [make_issue(code, message, location=Location(file=display), found=outcome.detail)]
 
 
 def _large_workbook(path: Path, limits: Limits) -> bool:

@@ -6,7 +6,30 @@ from pathlib import Path
 from typing import NoReturn
 
 from opsgov.errors import WorkbookError
+from opsgov.intake.limits import Limits
 from opsgov.issues import Location, make_issue
+
+
+def reader_died(reason: str, limits: Limits) -> tuple[str, str]:
+    """The code and message for a reader that died or hung in a child process.
+
+    Args:
+        reason: `timeout`, or anything else for a crash.
+        limits: Gives the time limit, for the message.
+
+    Returns:
+        (W206 or W200, the message in the user's words).
+    """
+    if reason == "timeout":
+        return "W206", (
+            f"the reader did not finish within {limits.isolation_timeout_seconds:g} s; the file "
+            "is damaged or far larger than it looks"
+        )
+    return "W200", (
+        "the reader ran out of memory or crashed on this file, which means it is damaged or "
+        "declares a far larger sheet than it holds: open it in Excel or LibreOffice and save a "
+        "fresh copy"
+    )
 
 
 def refuse(

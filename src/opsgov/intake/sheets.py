@@ -5,9 +5,9 @@ indistinguishably, for error cells and formulas without results, which the byte 
 `opsgov.intake.sheetscan` restores). Two ways to build the rows:
 
 - in bulk (`to_python`), when the text the sheet can hold is bounded before it is built:
-  xlsx and xlsm sheets whose text all comes from the shared-string table (each string checked
-  against the cell limit; the longest times the cells within the character budget). Empty
-  cells stay empty strings. This is the path of large machine-written extracts.
+  xlsx and xlsm sheets whose shared strings (each checked against the cell limit; the longest
+  times the cells) and inline strings (measured by the byte scan) stay within the character
+  budget. Empty cells stay empty strings. This is the path of large machine-written extracts.
 - row by row otherwise: empty strings become None, text is counted against the character
   limits as rows arrive (so that one long text referenced from many cells is stopped
   early), and ods durations become timedeltas.
@@ -184,15 +184,14 @@ def _read_sheet(
     # checked against the cell limit; the longest times the cells) plus the inline strings
     # the byte scan measured stay within the character budget.
     known = facts.result() if facts is not None else None
-    bulk = known is not None and not known.unbounded_text and _probe().to_python_trims
-    bound = 0
-    if known is not None:
-        bound = longest_shared * n_rows * n_cols + known.inline_bytes
-        bulk = (
-            bulk
-            and known.inline_longest <= limits.max_cell_chars
-            and budget.chars + bound <= limits.max_total_chars
-        )
+    bound = longest_shared * n_rows * n_cols + (known.inline_bytes if known else 0)
+    bulk = (
+        known is not None
+        and not known.unbounded_text
+        and known.inline_longest <= limits.max_cell_chars
+        and budget.chars + bound <= limits.max_total_chars
+        and _probe().to_python_trims
+    )
     if bulk:
         budget.chars += bound
         rows = _bulk_rows(sheet, n_rows, n_cols, width)

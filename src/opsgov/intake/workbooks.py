@@ -26,7 +26,7 @@ from pathlib import Path
 
 import python_calamine as calamine
 
-from opsgov.intake.failures import refuse
+from opsgov.intake.failures import reader_died, refuse
 from opsgov.intake.isolation import IsolationError, measure
 from opsgov.intake.legacy import ods_facts, xls_date_system, xlsb_date_system
 from opsgov.intake.limits import Limits
@@ -216,17 +216,8 @@ def _measure(path: Path, alias: Path, limits: Limits) -> None:
     try:
         measured = measure(alias, limits)
     except IsolationError as exc:
-        if exc.reason == "timeout":
-            message = (
-                f"the reader did not finish within {limits.isolation_timeout_seconds:g} s; the "
-                "file is damaged or far larger than it looks"
-            )
-        else:
-            message = (
-                "the reader ran out of memory or crashed on this file, which means it is "
-                "damaged or declares a far larger sheet than it holds"
-            )
-        refuse(path, "W206" if exc.reason == "timeout" else "W200", message, found=exc.detail)
+        code, message = reader_died(exc.reason, limits)
+        refuse(path, code, message, found=exc.detail)
     total = 0
     for name, cells in measured.extents.items():
         total += cells

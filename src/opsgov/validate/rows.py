@@ -115,10 +115,6 @@ def check_period(block: Block, period: str, grain: str) -> Iterator[Issue]:
         )
 
 
-def _codes(values: Sequence[object]) -> npt.NDArray[np.int64]:
-    return factorise(values)[0]
-
-
 def _combined_key(parts: Sequence[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
     """One integer per row, equal exactly where every part is equal (mixed radix)."""
     key = np.zeros(len(parts[0]), dtype=np.int64)
@@ -151,14 +147,17 @@ def duplicate_keys(blocks: Sequence[Block]) -> Iterator[Issue]:
     category_ids = sorted({c for b in blocks for c in b.categories})
     key_names = sorted({k for b in blocks for k in b.keys})
     parts = [
-        _codes(_joined([b.site for b in blocks])),
+        factorise(_joined([b.site for b in blocks]))[0],
         np.concatenate([b.date for b in blocks]),
-        _codes(_joined([b.queue for b in blocks])),
+        factorise(_joined([b.queue for b in blocks]))[0],
         *(
-            _codes(_joined([b.categories.get(cid, [None] * len(b)) for b in blocks]))
+            factorise(_joined([b.categories.get(cid, [None] * len(b)) for b in blocks]))[0]
             for cid in category_ids
         ),
-        *(_codes(_joined([b.keys.get(k, [None] * len(b)) for b in blocks])) for k in key_names),
+        *(
+            factorise(_joined([b.keys.get(k, [None] * len(b)) for b in blocks]))[0]
+            for k in key_names
+        ),
     ]
     key = _combined_key(parts)
     order = np.argsort(key, kind="stable")
