@@ -170,4 +170,19 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
         "The spreadsheet reader reported a problem it worked around while reading the file. "
         "The message gives its words; check the data it mentions.",
     ),
+    _c(
+        "W235",
+        "annotated copy rebuilt",
+        I,
+        "The workbook could be read, but not opened as a workbook to copy (its archive or XML is "
+        "damaged in a way the reader tolerates). The annotated copy was rebuilt from the cells "
+        "opsgov read, at the same positions, without the original's formatting.",
+    ),
+    _c(
+        "W236",
+        "annotated copy not made",
+        W,
+        "No annotated copy of this file could be written; the message gives the reason. The "
+        "findings themselves are complete: send them to the vendor as a list instead.",
+    ),
 )

@@ -21,7 +21,7 @@ from opsgov.cli.common import (
 from opsgov.cli.progress import file_progress
 from opsgov.cli.workspace import WorkspaceOption, workspace_root
 from opsgov.console import make_console
-from opsgov.errors import OpsgovError, WorkbookError
+from opsgov.errors import OpsgovError
 from opsgov.intake.readers import read_workbook
 from opsgov.issues import Issue
 from opsgov.pipeline import load_definitions, validate
@@ -92,31 +92,28 @@ def validate_command(
     defs = load_definitions(workspace_root(workspace))
     with file_progress(not quiet and fmt is OutputFormat.text) as progress:
         run = validate(defs, period=period, files=files or None, progress=progress)
-    report = FindingsReport.build("validate", run.files, run.issues, max_per_file=max_findings)
+    issues = run.issues
     if annotate_dir is not None:
-        _annotate(run.paths, run.issues, annotate_dir, quiet or fmt is not OutputFormat.text)
+        issues = [
+            *issues,
+            *_annotate(run.paths, issues, annotate_dir, quiet or fmt is not OutputFormat.text),
+        ]
+    report = FindingsReport.build("validate", run.files, issues, max_per_file=max_findings)
     emit_findings(report, fmt, fail_on, quiet=quiet, output=output)
 
 
-def _annotate(paths: dict[str, Path], issues: list[Issue], out_dir: Path, quiet: bool) -> None:
+def _annotate(
+    paths: dict[str, Path], issues: list[Issue], out_dir: Path, quiet: bool
+) -> list[Issue]:
     """Annotated copies of the files with findings on cells; originals are never touched."""
-    from opsgov.annotate import annotate  # openpyxl: only when annotating
+    from opsgov.annotate import annotate_files  # openpyxl: only when annotating
 
-    by_file: dict[str, list[Issue]] = {}
-    for issue in issues:
-        if issue.location is not None and issue.location.sheet is not None:
-            by_file.setdefault(issue.location.file, []).append(issue)
-    err = make_console(stderr=True)
-    for display, found in by_file.items():
-        path = paths.get(display)
-        if path is None:
-            continue
-        try:
-            written = annotate(path, read_workbook(path), found, out_dir)
-        except WorkbookError:
-            continue
-        if written is not None and not quiet:
+    result = annotate_files(paths, issues, out_dir, read_workbook)
+    if not quiet:
+        err = make_console(stderr=True)
+        for written in result.written:
             err.print(f"annotated copy: {display_path(written)}", markup=False)
+    return result.issues
 
 
 def register(app: typer.Typer) -> None:
