@@ -2,8 +2,10 @@
 
 Writes, under the workspace (default `sample_data/`):
 
-- `inbox/2026-09/` and `inbox/2026-10/`: every file of each month, in every vendor's layout,
-  from `make_ground_truth(period, SEEDS[period])` (the folders are emptied first);
+- `inbox/YYYY-MM/` for each of the thirteen months of `SEEDS` (2025-10 to 2026-10): every file
+  of the month, in every vendor's layout, from `make_ground_truth(period, SEEDS[period])`.
+  Only months whose folder is missing or empty are written, so the committed months keep
+  their bytes; `--all` empties and rewrites every month;
 - `flawed/`: one Acme submission with planted defects (`HYD1_ops_2026-10.xlsx`) and
   `EXPECTED.md`, which lists each defect with its finding code and cell.
 
@@ -13,7 +15,7 @@ files it writes (the LatAm CX `.xls` and the in-house `.xlsx` and `.ods`). Libre
 
 Usage, from the repository root:
 
-    .venv/bin/python scripts/make_sample_data.py [--workspace sample_data]
+    .venv/bin/python scripts/make_sample_data.py [--workspace sample_data] [--all]
 """
 
 from __future__ import annotations
@@ -41,11 +43,13 @@ from tests.support.sample_month import (  # noqa: E402
 )
 
 
-def regenerate(workspace: Path) -> list[Path]:
-    """Write both sample months and the flawed submission into `workspace`.
+def regenerate(workspace: Path, *, every_month: bool = False) -> list[Path]:
+    """Write the sample months and the flawed submission into `workspace`.
 
     Args:
         workspace: The sample workspace folder (holding `opsgov.yaml`).
+        every_month: Rewrite months that are already there (by default only missing or empty
+            month folders are written: LibreOffice stamps new metadata into every file it saves).
 
     Returns:
         Every file written.
@@ -53,7 +57,9 @@ def regenerate(workspace: Path) -> list[Path]:
     written: list[Path] = []
     for period, seed in sorted(SEEDS.items()):
         inbox = workspace / "inbox" / period
-        if inbox.is_dir():
+        if inbox.is_dir() and any(inbox.iterdir()):
+            if not every_month:
+                continue
             for old in inbox.iterdir():
                 if old.is_file():
                     old.unlink()
@@ -77,11 +83,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=REPO / "sample_data",
         help="the sample workspace folder (default: sample_data)",
     )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="empty and rewrite every month, not only the missing ones",
+    )
     args = parser.parse_args(argv)
     workspace: Path = args.workspace
     if not (workspace / "opsgov.yaml").is_file():
         parser.error(f"{workspace} holds no opsgov.yaml")
-    for path in regenerate(workspace):
+    for path in regenerate(workspace, every_month=args.all):
         sys.stdout.write(f"wrote {path.relative_to(workspace.parent)}\n")
     return 0
 

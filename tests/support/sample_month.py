@@ -53,7 +53,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
@@ -70,8 +70,24 @@ REPO: Final = Path(__file__).resolve().parents[2]
 SAMPLE_WORKSPACE: Final = REPO / "sample_data"
 FRAMEWORK_FILE: Final = REPO / "frameworks" / "trust_safety.yaml"
 
-SEEDS: Final[Mapping[str, int]] = {"2026-09": 20260930, "2026-10": 20261031}
-"""The seed of each committed sample month."""
+FIRST_PERIOD: Final = "2025-10"
+LAST_PERIOD: Final = "2026-10"
+
+
+def _months(first: str, last: str) -> list[str]:
+    out = [first]
+    while out[-1] != last:
+        year, month = int(out[-1][:4]), int(out[-1][5:7])
+        out.append(f"{year + 1}-01" if month == 12 else f"{year}-{month + 1:02d}")
+    return out
+
+
+SEEDS: Final[Mapping[str, int]] = {
+    m: int(m.replace("-", "")) * 100 + calendar.monthrange(int(m[:4]), int(m[5:7]))[1]
+    for m in _months(FIRST_PERIOD, LAST_PERIOD)
+}
+"""The seed of each committed sample month (2026-09 is 20260930): thirteen months, so that the
+history reports have a year to compare with and control limits to draw."""
 
 LIVE_SITES: Final = ("DUB1", "LIS1", "MNL1", "HYD1", "KUL1", "AUS1", "BOG1", "GDL1")
 
@@ -493,6 +509,40 @@ _SHAPES: Final[Mapping[str, _Shape]] = {
     ),
 }
 
+DRIFT_FROM: Final = "2026-09"
+"""The months from this one on are drawn from the shapes above as they are; earlier months
+from the shapes as they were (`shape_of`)."""
+
+
+def _months_before(period: str, later: str = DRIFT_FROM) -> int:
+    return (int(later[:4]) - int(period[:4])) * 12 + int(later[5:7]) - int(period[5:7])
+
+
+def shape_of(site: str, period: str) -> _Shape:
+    """What a site was like in a month: the stories the year of history tells.
+
+    From `DRIFT_FROM` on every site is as `_SHAPES` says; before it, `k` months earlier:
+
+    - MNL1's turnaround SLA was `0.005 k` higher in every queue: it has slid from amber to red
+      against Acme's contract threshold over the year;
+    - HYD1's decision accuracy was `0.0015 k` lower: it has improved steadily;
+    - KUL1's attrition was two and a half times its usual rate in 2026-04 to 2026-06 (a
+      competitor hiring locally), then went back.
+    """
+    base = _SHAPES[site]
+    k = _months_before(period)
+    if k <= 0:
+        return base
+    if site == "MNL1":
+        queues = {q: replace(v, sla=v.sla + 0.005 * k) for q, v in base.queues.items()}
+        return replace(base, queues=queues)
+    if site == "HYD1":
+        return replace(base, accuracy=base.accuracy - 0.0015 * k)
+    if site == "KUL1" and "2026-04" <= period <= "2026-06":
+        return replace(base, attrition=base.attrition * 2.5)
+    return base
+
+
 _PAID_PER_SHIFT: Final = 30_600  # 8 h 30 min, a paid lunch included
 _SCHEDULED_PER_SHIFT: Final = 28_800  # 8 h
 
@@ -581,7 +631,7 @@ def make_ground_truth(period: str, seed: int, sites: Sequence[str] = LIVE_SITES)
 
 
 def _site_days(rng: random.Random, site: str, queues: list[str], period: str) -> list[DayQueue]:
-    shape = _SHAPES[site]
+    shape = shape_of(site, period)
     backlog = {
         q: round(
             shape.backlog_days
@@ -678,7 +728,7 @@ def _one_day(
 def _site_month(
     rng: random.Random, site: str, currency: str, period: str, rows: list[DayQueue]
 ) -> SiteMonth:
-    shape = _SHAPES[site]
+    shape = shape_of(site, period)
     start = _headcount_at_end(site, previous_period(period))
     end = _headcount_at_end(site, period)
     average = (start + end + 1) // 2
