@@ -13,6 +13,9 @@ from opsgov.issues import Issue, Location, make_issue
 from opsgov.reference import is_currency
 
 COLUMNS = ("period", "from_currency", "to_currency", "rate")
+MIN_RATE, MAX_RATE = 1e-9, 1e9
+"""Rates outside this band are typing mistakes: the widest real pair (a currency of
+hyperinflation against a strong one) is within about 1e6 either way."""
 
 
 @dataclass
@@ -51,26 +54,56 @@ def load_fx(path: Path, display: str) -> tuple[FxTable, list[Issue]]:
                 location=Location(file=display, line=1, column=1),
             )
         ]
+    first_line: dict[tuple[str, str, str], int] = {}
+    duplicated: set[tuple[str, str, str]] = set()
     for line, row in enumerate(reader, start=2):
         if not row or all(not c.strip() for c in row):
             continue
         period, source, target, rate_text = ([*row, "", "", "", ""])[:4]
         period, source, target = period.strip(), source.strip().upper(), target.strip().upper()
-        try:
-            rate = float(rate_text)
-        except ValueError:
-            rate = math.nan
-        problem = None
-        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
-            problem = f"period {period!r} is not YYYY-MM"
-        elif not (is_currency(source) and is_currency(target)):
-            problem = f"{source!r} or {target!r} is not an ISO 4217 currency code"
-        elif not math.isfinite(rate) or rate <= 0:
-            problem = f"rate {rate_text!r} is not a positive number"
+        problem = _row_problem(period, source, target, rate_text)
+        where = Location(file=display, line=line, column=1)
         if problem:
-            issues.append(
-                make_issue("K401", problem, location=Location(file=display, line=line, column=1))
-            )
+            issues.append(make_issue("K401", problem, location=where))
             continue
-        table.rates[(period, source, target)] = rate
+        pair = (period, *sorted((source, target)))
+        key = (pair[0], pair[1], pair[2])
+        if key in first_line:
+            issues.append(
+                make_issue(
+                    "K425",
+                    f"a second rate for {source}/{target} in {period}: line "
+                    f"{first_line[key]} already gives one (as either {source}->{target} or "
+                    f"{target}->{source}); neither is used",
+                    location=where,
+                    hint="Keep one row per period and currency pair.",
+                )
+            )
+            duplicated.add(key)
+            continue
+        first_line[key] = line
+        table.rates[(period, source, target)] = float(rate_text)
+    for period, one, other in duplicated:
+        table.rates.pop((period, one, other), None)
+        table.rates.pop((period, other, one), None)
     return table, issues
+
+
+def _row_problem(period: str, source: str, target: str, rate_text: str) -> str | None:
+    """Why a row of the FX file cannot be used, or None."""
+    shown = rate_text if len(rate_text) <= 40 else rate_text[:39] + "…"
+    try:
+        rate = float(rate_text)
+    except ValueError:
+        rate = math.nan
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        return f"period {period[:20]!r} is not YYYY-MM"
+    if not (is_currency(source) and is_currency(target)):
+        return f"{source[:10]!r} or {target[:10]!r} is not an ISO 4217 currency code"
+    if source == target:
+        return f"a rate from {source} to itself"
+    if not math.isfinite(rate) or rate <= 0:
+        return f"rate {shown!r} is not a positive number"
+    if not MIN_RATE <= rate <= MAX_RATE:
+        return f"rate {shown!r} is outside {MIN_RATE:g} to {MAX_RATE:g}: a typing mistake?"
+    return None

@@ -33,4 +33,12 @@ COMPUTE_CODES: tuple[CodeSpec, ...] = (
         "A site reports money in a currency with no rate to the reporting currency for the "
         "period. Its money measures are left without a value (never summed unconverted).",
     ),
+    _c(
+        "K425",
+        "duplicate FX rate",
+        E,
+        "The FX rates file gives two rates for the same period and currency pair (in either "
+        "direction). Which one is right cannot be known, so neither is used and the money "
+        "measures of the sites in that currency have no value until one row is removed.",
+    ),
 )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opsgov.definitions import Loaded, load_definition
+from opsgov.fx import load_fx
 from opsgov.issues import Issue, Location, make_issue
 from opsgov.lint.common import did_you_mean
 from opsgov.lint.formulas import check_formulas
@@ -131,6 +132,10 @@ def _workspace_refs(session: _Session, path: Path, loaded: Loaded[Definition]) -
                 field="fx_rates",
             )
         )
+    elif settings.fx_rates is not None:
+        fx_path = (root / settings.fx_rates).resolve()
+        session.display[fx_path] = display_path(fx_path)
+        session.issues.extend(load_fx(fx_path, session.display[fx_path])[1])
     if not is_currency(settings.reporting_currency):
         session.issues.append(
             make_issue(
@@ -184,7 +189,7 @@ def lint_paths(paths: Sequence[Path]) -> FindingsReport:
             others = [ld.definition for ld in session.loaded.values()]
             session.issues.extend(check_playbook_among(doc, definition, others))
     return FindingsReport.build(
-        "lint", [session.display[p] for p in session.loaded], session.issues
+        "lint", list(session.display.values()), session.issues
     )
 
 
