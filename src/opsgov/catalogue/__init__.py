@@ -1,11 +1,13 @@
 """The catalogue of finding codes, one table per pipeline stage.
 
 Codes are stable: a retired code is never reused. Prefixes: D1xx definitions, W2xx workbook
-structure, V3xx cell values, K4xx computation, S5xx scoring, P6xx playbooks.
+structure, V3xx cell values, K4xx computation, S5xx scoring, P6xx playbooks,
+Q8xx capacity plans (D18x lints their settings).
 """
 
 from __future__ import annotations
 
+from opsgov.catalogue.capacity import CAPACITY_CODES
 from opsgov.catalogue.compute import COMPUTE_CODES
 from opsgov.catalogue.definitions import DEFINITION_CODES
 from opsgov.catalogue.playbooks import PLAYBOOK_CODES
@@ -25,7 +27,7 @@ def _build(*tables: tuple[CodeSpec, ...]) -> dict[str, CodeSpec]:
 
 
 CATALOGUE: dict[str, CodeSpec] = _build(
-    DEFINITION_CODES, WORKBOOK_CODES, VALUE_CODES, COMPUTE_CODES, PLAYBOOK_CODES
+    DEFINITION_CODES, WORKBOOK_CODES, VALUE_CODES, COMPUTE_CODES, PLAYBOOK_CODES, CAPACITY_CODES
 )
 
 

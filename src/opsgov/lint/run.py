@@ -9,6 +9,7 @@ from pathlib import Path
 from opsgov.definitions import Loaded, load_definition
 from opsgov.fx import load_fx
 from opsgov.issues import Issue, Location, make_issue
+from opsgov.lint.capacity import check_capacity
 from opsgov.lint.common import did_you_mean
 from opsgov.lint.formulas import check_formulas
 from opsgov.lint.framework import check_overrides, check_structure, check_targets
@@ -21,6 +22,7 @@ from opsgov.models.playbook import Playbook
 from opsgov.models.profile import Profile
 from opsgov.models.registry import Registry
 from opsgov.models.workspace import Workspace
+from opsgov.playbooks.library import load_library, search_dirs
 from opsgov.reference import is_currency
 from opsgov.report import FindingsReport
 from opsgov.resources import builtin_frameworks
@@ -123,6 +125,17 @@ def _workspace_refs(session: _Session, path: Path, loaded: Loaded[Definition]) -
         )
     others = [ld.definition for ld in session.loaded.values()]
     session.issues.extend(check_workspace_owners(doc, settings, others))
+    if settings.capacity is not None:
+        library = load_library(search_dirs(None, root, settings))
+        session.issues.extend(
+            check_capacity(
+                doc,
+                settings.capacity,
+                registry if isinstance(registry, Registry) else None,
+                framework if isinstance(framework, Framework) else None,
+                set(library.playbooks),
+            )
+        )
     if settings.fx_rates is not None and not (root / settings.fx_rates).exists():
         session.issues.append(
             make_issue(

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from opsgov.models.capacity import CapacitySettings
 from opsgov.models.common import Code, Definition, IsoDate, Text
 from opsgov.models.framework import Override
 
@@ -97,4 +98,9 @@ class Workspace(Definition):
         default_factory=list,
         description="This organisation's targets and thresholds per region, vendor or site "
         "(contract terms); they take precedence over the framework's own overrides.",
+    )
+    capacity: CapacitySettings | None = Field(
+        default=None,
+        description="Capacity planning assumptions for `opsgov capacity`: hours per FTE, "
+        "shrinkage, occupancy, service-level targets, patience, lead times, interval profile.",
     )
