@@ -42,3 +42,14 @@ def test_readme_names_every_command_and_exit_code() -> None:
     for code in ExitCode:
         assert f"| {int(code)} |" in readme
     assert "bash scripts/test.sh" in readme and "bash scripts/sample.sh" in readme
+
+
+def test_readme_lint_example_is_what_lint_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    block = readme.split("```console\n$ ", 1)[1].split("```", 1)[0]
+    command, expected = block.split("\n", 1)
+    args = command.split()
+    assert args[:2] == ["opsgov", "lint"]
+    assert (REPO / args[2]).is_file(), f"the README's example file {args[2]} must exist"
+    monkeypatch.chdir(REPO)
+    assert invoke(args[1:], 1).stdout == expected

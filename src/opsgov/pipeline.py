@@ -366,7 +366,7 @@ def validate(
 
 
 class ScoreRefusedError(OpsgovError):
-    """The period has errors and `--allow-invalid` was not given."""
+    """The period has errors and `--allow-invalid` was not given, or it has no rows at all."""
 
     exit_code = ExitCode.FINDINGS
 
@@ -452,6 +452,12 @@ def score(
         raise ScoreRefusedError(
             f"{period} has {len(errors)} error(s) in its files; fix them, or score with "
             "--allow-invalid to leave the offending rows out",
+            errors,
+        )
+    if not any(len(block) for block in run.blocks):
+        raise ScoreRefusedError(
+            f"{period} has no rows to score: no file of the month could be read, and a month "
+            "without data is never recorded (--allow-invalid only leaves out rows with errors)",
             errors,
         )
     before = previous_period(period)

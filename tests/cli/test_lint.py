@@ -410,6 +410,6 @@ def test_no_workspace_is_a_usage_error_without_traceback(
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_missing_file_is_reported_as_a_finding(tmp_path: Path) -> None:
-    result = invoke(["lint", str(tmp_path / "nope.yaml")], 1)
-    assert "D148" in result.stdout
+def test_a_missing_file_named_on_the_command_line_is_a_usage_error(tmp_path: Path) -> None:
+    result = invoke(["lint", str(tmp_path / "nope.yaml")], 2)
+    assert f"{tmp_path / 'nope.yaml'}: no such file or folder" in " ".join(result.stderr.split())

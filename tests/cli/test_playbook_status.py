@@ -134,6 +134,13 @@ def test_overdue_and_blocked_steps_exit_1(checklist: Path) -> None:
     )
 
 
+def test_one_day_overdue_is_singular(checklist: Path) -> None:
+    fill(checklist, {"demand_model": "Done", "location_options": "Done", "business_case": "Done"})
+    text = invoke(["playbook", "status", str(checklist), "--as-of", "2026-10-09"], 1).stdout
+    assert "was due on 2026-10-08 and is Not started: 1 day overdue" in " ".join(text.split())
+    assert "1 days" not in text
+
+
 def test_a_gate_not_passed_and_the_steps_waiting_for_it(checklist: Path) -> None:
     fill(checklist, {"demand_model": "Done", "location_options": "Done"})
     data = status(checklist, "2026-09-10", 1)

@@ -12,7 +12,7 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
-from opsgov.atomic import write_text
+from opsgov.atomic import describe_os_error, write_text
 from opsgov.console import findings_plain_text, make_console, print_findings
 from opsgov.errors import ExitCode, OpsgovError
 from opsgov.formats import MACHINE_FORMATS
@@ -73,8 +73,9 @@ R = TypeVar("R")
 def report_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn failures into a message on stderr and an exit code; never show a traceback.
 
-    `OpsgovError` prints its message and findings (exit 2). Anything else is a bug: one line
-    asking for a report (exit 3), and the traceback only with `--debug`.
+    `OpsgovError` prints its message and findings (exit 2); so does an `OSError` the machine
+    raised (a full disk, a read-only folder), naming the file and the cause. Anything else is a
+    bug: one line asking for a report (exit 3), and the traceback only with `--debug`.
     """
 
     @functools.wraps(func)
@@ -89,6 +90,13 @@ def report_errors(func: Callable[P, R]) -> Callable[P, R]:
             if exc.issues:
                 print_findings(err, FindingsReport.build("error", [], list(exc.issues)))
             raise typer.Exit(int(exc.exit_code)) from None
+        except OSError as exc:  # the machine, not opsgov: a file or folder it cannot use
+            cause, fix = describe_os_error(exc)
+            where = f"{exc.filename}: " if exc.filename else ""
+            make_console(stderr=True).print(
+                f"opsgov: {where}{cause}; {fix}.", style="bold red", markup=False
+            )
+            raise typer.Exit(int(ExitCode.USAGE)) from None
         except Exception as exc:
             if State.debug:
                 traceback.print_exc()

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from opsgov.cli.common import report_errors
 from opsgov.cli.validate import PeriodOption, check_period
@@ -54,7 +55,8 @@ def explain_command(
     r, t, cur = e.result, e.result.target, card.reporting_currency
     fmt = info.format if info else "decimal"
     console = make_console()
-    console.print(f"[bold]{kpi}[/] at {level} {scope_id}, {period}", highlight=False)
+    where = "global" if level == "global" else f"at {level} {scope_id}"
+    console.print(Text.assemble((kpi, "bold"), f" {where}, {period}"))
     console.print(f"formula: {e.formula}", markup=False)
     table = Table(
         "measure",

@@ -18,6 +18,7 @@ from opsgov.cli.common import (
     report_errors,
 )
 from opsgov.cli.workspace import WorkspaceOption, workspace_root
+from opsgov.errors import OpsgovError
 from opsgov.lint.run import lint_paths, lint_workspace
 
 EPILOG = """Examples:
@@ -45,6 +46,9 @@ def lint(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Check frameworks, registries and settings: every problem, with file, line and column."""
+    for path in paths or []:
+        if not path.exists():
+            raise OpsgovError(f"{path}: no such file or folder")
     report = lint_paths(paths) if paths else lint_workspace(workspace_root(workspace))
     emit_findings(report, fmt, fail_on, quiet=quiet, output=output)
 

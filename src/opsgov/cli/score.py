@@ -143,30 +143,49 @@ def score_command(
         written.append(target)
     recorded = None if no_history else record_score(defs, result)
     console = make_console()
-    if not quiet:
-        if result.card.invalid_rows_excluded:
-            console.print(
-                f"{result.card.invalid_rows_excluded} rows with errors were left out "
-                "(--allow-invalid).",
-                style="bold yellow",
-            )
-        console.print(league_table(result.card))
-        findings = result.card.findings
+    if quiet:
+        console.print(summary_line(result.card, folder, len(written)), markup=False, soft_wrap=True)
+        return
+    if result.card.invalid_rows_excluded:
         console.print(
-            f"Findings from intake: {findings.get('error', 0)} errors, "
-            f"{findings.get('warning', 0)} warnings, "
-            f"{findings.get('info', 0)} info. `opsgov validate --period {period}` lists them."
+            f"{result.card.invalid_rows_excluded} rows with errors were left out "
+            "(--allow-invalid).",
+            style="bold yellow",
+            markup=False,
         )
-        for issue in result.issues:
-            console.print(
-                f"{issue.severity.value} {issue.code}: {issue.message}",
-                markup=False,
-                style="yellow",
-            )
-        for path in written:
-            console.print(f"wrote {display_path(path)}", style="dim", markup=False)
-        if recorded is not None:
-            console.print(recorded.message, style="dim", markup=False)
+    console.print(league_table(result.card))
+    findings = result.card.findings
+    console.print(
+        f"Findings from intake: {findings.get('error', 0)} errors, "
+        f"{findings.get('warning', 0)} warnings, "
+        f"{findings.get('info', 0)} info. `opsgov validate --period {period}` lists them.",
+        markup=False,
+    )
+    for issue in result.issues:
+        console.print(
+            f"{issue.severity.value} {issue.code}: {issue.message}", markup=False, style="yellow"
+        )
+    for path in written:
+        console.print(f"wrote {display_path(path)}", style="dim", markup=False)
+    if recorded is not None:
+        console.print(recorded.message, style="dim", markup=False)
+
+
+def summary_line(card: Scorecard, folder: Path, files: int) -> str:
+    """The one line `--quiet` prints: the period, the global composite, findings, where written."""
+    top = card.scope("global", "global")
+    composite = (
+        f"global composite {format_score(top.composite)} ({STATUS_LABEL[top.status]})"
+        if top is not None and top.composite is not None
+        else "no global composite"
+    )
+    sites = sum(1 for s in card.scopes if s.level == "site" and s.queue is None)
+    errors, warnings, infos = (card.findings.get(s, 0) for s in ("error", "warning", "info"))
+    return (
+        f"{card.period}: {sites} site{'s' * (sites != 1)} scored, {composite}; "
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}, "
+        f"{infos} info; {files} files written to {display_path(folder)}"
+    )
 
 
 def register(app: typer.Typer) -> None:

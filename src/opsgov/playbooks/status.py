@@ -238,7 +238,7 @@ def checklist_status(path: Path, as_of: dt.date, display: str | None = None) -> 
                 make_issue(
                     "P630",
                     f"step `{s.id}` ({s.title}) was due on {s.due} and is {s.status}: "
-                    f"{late.days_overdue} days overdue",
+                    f"{late.days_overdue} day{'s' * (late.days_overdue != 1)} overdue",
                     location=where,
                     found=s.status,
                 )
