@@ -250,3 +250,30 @@ def test_a_full_height_sheet_passes_the_default_limits(
     parts = [zipfile.ZipInfo(n) for n in ("[Content_Types].xml", "xl/workbook.xml")]
     check_directory(tmp_path / f"{content}.xlsx", [*parts, sheet], Limits())
     assert compressed < Limits().max_file_bytes
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        b"<?xml version='1.0'?><!-- <a --><!DOCTYPE a [<!ENTITY x 'y'>]>",
+        b"<?xml version='1.0'?><?pi <b?><!DOCTYPE a>",
+        b"<?xml version='1.0'?>\n<!-- <cp:x> -->\n<!doctype a>",
+    ],
+)
+def test_doctype_hidden_behind_markup_in_a_comment_is_refused(
+    small_xlsx: Path, tmp_path: Path, prolog: bytes
+) -> None:
+    def hide(name: str, data: bytes) -> bytes:
+        if name == "docProps/core.xml":
+            return prolog + data[data.index(b"<cp:") :]
+        return data
+
+    assert _code(_rebuild(small_xlsx, tmp_path / "hidden.xlsx", hide))[0] == "W205"
+
+
+def test_doctype_in_a_part_not_named_xml_is_refused(small_xlsx: Path, tmp_path: Path) -> None:
+    path = tmp_path / "vml.xlsx"
+    path.write_bytes(small_xlsx.read_bytes())
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("xl/drawings/vmlDrawing1.vml", b"<!DOCTYPE x [<!ENTITY a 'b'>]><xml/>")
+    assert _code(path)[0] == "W205"

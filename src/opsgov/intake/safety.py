@@ -2,8 +2,8 @@
 
 From the archive's central directory alone: the number of entries, each entry's declared
 size, the total, the compression ratio, the compression method, and names that are
-duplicated or unsafe. Then the prolog of every XML part: a `<!DOCTYPE` is refused, because
-Office and LibreOffice never write one and entity attacks need one.
+duplicated or unsafe. Then the prolog of every XML part, whatever its name: a DOCTYPE is
+refused, because Office and LibreOffice never write one and entity attacks need one.
 
 Declared sizes can be trusted as upper bounds: both readers used here stop at them (CPython's
 `zipfile` returns at most the declared size; calamine's zip reader fails with "File is larger
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import xml.parsers.expat
 import zipfile
 from pathlib import Path
 from typing import NoReturn
@@ -28,8 +29,8 @@ PROLOG_STEP = 1024
 PROLOG_MAX = 64 * 1024
 """Longest prolog accepted (XML declaration, comments, processing instructions)."""
 
-_ROOT_START = re.compile(rb"<[A-Za-z_]")
-_XML_SUFFIXES = (".xml", ".rels")
+_ROOT_OR_PROLOG = re.compile(rb"\A(?:\xef\xbb\xbf|\xff\xfe|\xfe\xff)?[\x00\s]*<")
+"""What the first bytes of an XML part look like (an optional byte-order mark, then `<`)."""
 _METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 
 
@@ -51,7 +52,7 @@ def check_archive(path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
         infos = zf.infolist()
         check_directory(path, infos, limits)
         for info in infos:
-            if info.filename.lower().endswith(_XML_SUFFIXES) and info.file_size > 0:
+            if info.file_size > 0:
                 check_prolog(path, zf, info)
     return infos
 
@@ -127,11 +128,23 @@ def check_directory(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) ->
             )
 
 
+class _PrologEndError(Exception):
+    """Raised from the parser's handlers to stop at the root element or at a DOCTYPE."""
+
+    def __init__(self, doctype: bool) -> None:
+        super().__init__()
+        self.doctype = doctype
+
+
 def check_prolog(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     """Refuse an XML part whose prolog declares a DOCTYPE.
 
-    Only the prolog is read: the bytes before the root element, normally under 100, read a
-    kilobyte at a time and never more than 64 KiB, so a 1 GB sheet costs one small read.
+    The prolog is parsed by an XML parser (expat), not searched for a pattern, so comments,
+    processing instructions and CDATA-like text before the root cannot hide a declaration.
+    Only the bytes before the root element are read, a kilobyte at a time and never more
+    than 64 KiB, so a 1 GB sheet costs one small read. A part that is not XML (it does not
+    start with `<`) is left to the reader. Parsing stops at the DOCTYPE's first byte: no
+    entity is ever declared to, or expanded by, the parser.
 
     Args:
         path: The archive, for the messages.
@@ -142,33 +155,55 @@ def check_prolog(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None
         WorkbookError: W205 when a DOCTYPE is found, or W204 when no root element appears
             within 64 KiB.
     """
+    parser = xml.parsers.expat.ParserCreate()
+
+    def doctype(*_: object) -> None:
+        raise _PrologEndError(doctype=True)
+
+    def root(*_: object) -> None:
+        raise _PrologEndError(doctype=False)
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = root
     head = b""
     with zf.open(info) as fh:
         while len(head) < PROLOG_MAX:
             chunk = fh.read(PROLOG_STEP)
             if not chunk:
                 break
+            if not head and not _ROOT_OR_PROLOG.match(chunk):
+                return  # not an XML part
             head += chunk
-            text = _as_ascii(head)
-            root = _ROOT_START.search(text)
-            if root is not None:
-                _check_doctype(path, info.filename, text[: root.start()])
+            try:
+                parser.Parse(chunk, False)
+            except _PrologEndError as end:
+                if end.doctype:
+                    _doctype_found(path, info.filename)
                 return
-    text = _as_ascii(head)
-    _check_doctype(path, info.filename, text)
+            except xml.parsers.expat.ExpatError:
+                # Malformed before its root: the reader will say so; a DOCTYPE anywhere in
+                # the first 64 KiB is still refused, whatever surrounds it.
+                head += fh.read(max(PROLOG_MAX - len(head), 0))
+                _check_doctype(path, info.filename, _as_ascii(head))
+                return
+    _check_doctype(path, info.filename, _as_ascii(head))
     if len(head) >= PROLOG_MAX:
         _refuse(path, f"the XML part {info.filename!r} has no root element in its first 64 KiB")
 
 
 def _check_doctype(path: Path, name: str, prolog: bytes) -> None:
     if b"<!DOCTYPE" in prolog.upper():
-        refuse(
-            path,
-            "W205",
-            f"the workbook part {name!r} declares a DOCTYPE, which Excel and LibreOffice never "
-            "write (XML entity attack): the file is refused",
-            found=name,
-        )
+        _doctype_found(path, name)
+
+
+def _doctype_found(path: Path, name: str) -> NoReturn:
+    refuse(
+        path,
+        "W205",
+        f"the workbook part {name!r} declares a DOCTYPE, which Excel and LibreOffice never "
+        "write (XML entity attack): the file is refused",
+        found=name,
+    )
 
 
 def _as_ascii(head: bytes) -> bytes:

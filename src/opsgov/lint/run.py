@@ -201,9 +201,7 @@ def lint_paths(paths: Sequence[Path]) -> FindingsReport:
         elif isinstance(definition, Playbook):
             others = [ld.definition for ld in session.loaded.values()]
             session.issues.extend(check_playbook_among(doc, definition, others))
-    return FindingsReport.build(
-        "lint", list(session.display.values()), session.issues
-    )
+    return FindingsReport.build("lint", list(session.display.values()), session.issues)
 
 
 def lint_workspace(root: Path) -> FindingsReport:
