@@ -197,8 +197,8 @@ def fit(history: list[float], seasonal_from: int = SEASONAL_MIN) -> Fit:
     if n == 0:
         raise ValueError("an empty series cannot be forecast")
     if n < HOLT_MIN:
-        errors = tuple(float(v) for v in y - y.mean()) if n > 1 else ()
-        return Fit("mean", None, {}, False, float(y.mean()), 0.0, (), errors, (n - 1) % SEASON)
+        spread = tuple(float(v) for v in y - y.mean()) if n > 1 else ()
+        return Fit("mean", None, {}, False, float(y.mean()), 0.0, (), spread, (n - 1) % SEASON)
     seasonal = None
     if n >= max(seasonal_from, SEASON):
         seasonal = "multiplicative" if bool((y > 0).all()) else "additive"
