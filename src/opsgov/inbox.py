@@ -5,30 +5,12 @@ A profile's file pattern also says which site and period a file name carries.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from opsgov.models.profile import Profile
-
-_PERIOD = r"(?P<period>\d{4}[-_]?\d{2})"
-_SITE = r"(?P<site>[A-Za-z0-9][A-Za-z0-9.-]*?)"
-
-
-def pattern_regex(pattern: str) -> re.Pattern[str]:
-    """A file-name pattern with `{site}`, `{period}` and `*` as a regular expression."""
-    out = ""
-    for part in re.split(r"(\{site\}|\{period\}|\*)", pattern):
-        if part == "{site}":
-            out += _SITE
-        elif part == "{period}":
-            out += _PERIOD
-        elif part == "*":
-            out += ".*?"
-        else:
-            out += re.escape(part)
-    return re.compile(f"^{out}$", re.IGNORECASE)
+from opsgov.patterns import compile_pattern
 
 
 def normalise_period(text: str) -> str:
@@ -52,9 +34,8 @@ def match_file(path: Path, profiles: Sequence[Profile], root: Path | None = None
     for profile in profiles:
         files = profile.files
         if files.pattern is not None:
-            found = pattern_regex(files.pattern).match(path.name)
-            if found:
-                groups = found.groupdict()
+            groups = compile_pattern(files.pattern).match(path.name)
+            if groups is not None:
                 period = groups.get("period")
                 return Match(
                     path, profile, groups.get("site"), normalise_period(period) if period else None

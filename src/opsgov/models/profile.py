@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from opsgov.models.common import Code, Definition, Slug, Text
+from opsgov.patterns import FilePattern
 
 ColumnUnit = Literal[
     "number",
@@ -47,6 +48,8 @@ class FileMatch(Definition):
     def _one_way(self) -> FileMatch:
         if (self.pattern is None) == (not self.paths):
             raise ValueError("give either pattern or paths")
+        if self.pattern is not None:
+            FilePattern.parse(self.pattern)  # ValueError says what is wrong with it
         return self
 
 
