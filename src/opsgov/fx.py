@@ -107,3 +107,17 @@ def _row_problem(period: str, source: str, target: str, rate_text: str) -> str |
     if not MIN_RATE <= rate <= MAX_RATE:
         return f"rate {shown!r} is outside {MIN_RATE:g} to {MAX_RATE:g}: a typing mistake?"
     return None
+
+
+def no_rate_issue(
+    site: str, currency: str, reporting: str, period: str, fx_file: str | None
+) -> Issue:
+    """K402: a site's currency has no rate to the reporting currency for the period."""
+    return make_issue(
+        "K402",
+        f"no rate from {currency} to {reporting} for {period}: "
+        f"{site}'s money measures have no value",
+        location=Location(file=fx_file or "opsgov.yaml"),
+        found=currency,
+        hint=f"Add the row `{period},{currency},{reporting},RATE` to the FX rates file.",
+    )

@@ -13,7 +13,7 @@ from pathlib import Path
 from opsgov import forked
 from opsgov.definitions import load_definition
 from opsgov.errors import DefinitionError, ExitCode, OpsgovError, WorkbookError
-from opsgov.fx import FxTable, load_fx
+from opsgov.fx import FxTable, load_fx, no_rate_issue
 from opsgov.gcpause import paused_gc
 from opsgov.harmonise.header import find_header
 from opsgov.harmonise.sheet import Context, harmonise_sheet
@@ -362,7 +362,26 @@ def validate(
             run.issues.extend(duplicate_keys(blocks))
     if period is not None and not explicit:
         run.issues.extend(_completeness(defs, run, period))
+        run.issues.extend(fx_coverage(defs, period))
     return run
+
+
+def fx_coverage(defs: Definitions, period: str) -> list[Issue]:
+    """The FX file's own findings, and K402 for each live site whose currency has no rate.
+
+    Checked before scoring so that a missing rate is an error of the month, never a money
+    measure that quietly drops out of a total.
+    """
+    if not any(m.kind == "money" for m in defs.framework.measures):
+        return []
+    fx, issues = _fx(defs)
+    reporting = defs.settings.reporting_currency
+    for site in defs.registry.sites:
+        if _live_in(site, period) and fx.rate(period, site.currency, reporting) is None:
+            issues.append(
+                no_rate_issue(site.id, site.currency, reporting, period, defs.settings.fx_rates)
+            )
+    return issues
 
 
 class ScoreRefusedError(OpsgovError):
@@ -413,12 +432,16 @@ def _fx(defs: Definitions) -> tuple[FxTable, list[Issue]]:
 
 def _card(
     defs: Definitions, run: ValidationRun, period: str, report_date: str, previous: Scorecard | None
-) -> tuple[Scorecard, list[Issue], int]:
+) -> tuple[Scorecard, list[Issue]]:
+    """The period's scorecard, and the findings of computing it that validation did not make.
+
+    The card counts every finding of the run and lists in full those at no cell of an input
+    file (FX, computing, plausibility), so each output can show them.
+    """
     blocks, excluded = _excluding_invalid(run)
-    fx, fx_issues = _fx(defs)
-    counts = {s.value: sum(1 for i in run.issues if i.severity == s) for s in Severity}
+    fx, _ = _fx(defs)
     live = [s for s in defs.registry.sites if _live_in(s, period)]
-    card, issues = build_scorecard(
+    card, computed = build_scorecard(
         ScoreInputs(
             framework=defs.framework,
             registry=defs.registry,
@@ -429,12 +452,34 @@ def _card(
             report_date=report_date,
             live_sites=live,
             paths=run.paths,
-            findings=counts,
+            findings={s.value: sum(1 for i in run.issues if i.severity == s) for s in Severity},
             excluded_rows=excluded,
             previous=previous,
         )
     )
-    return card, [*fx_issues, *issues], excluded
+    seen = {(i.code, i.message) for i in run.issues}
+    new = [i for i in dict.fromkeys(computed) if (i.code, i.message) not in seen]
+    everything = [*run.issues, *new]
+    counts = {s.value: sum(1 for i in everything if i.severity == s) for s in Severity}
+    listed = [i for i in run.issues if _run_wide(i)] + new
+    return card.model_copy(update={"findings": counts, "issues": listed}), new
+
+
+def _run_wide(issue: Issue) -> bool:
+    """A finding at no cell of an input file: the FX file, computing, scoring."""
+    return issue.code[0] in {"K", "S"}
+
+
+def _refuse_errors(period: str, issues: Sequence[Issue], allow_invalid: bool) -> None:
+    errors = [i for i in issues if i.severity == Severity.ERROR]
+    if errors and not allow_invalid:
+        in_files = sum(1 for i in errors if not _run_wide(i))
+        raise ScoreRefusedError(
+            f"{period} has {len(errors)} error(s) ({in_files} in its files, "
+            f"{len(errors) - in_files} in FX rates or computing); fix them, or score with "
+            "--allow-invalid to leave the offending rows out and mark every output",
+            errors,
+        )
 
 
 def score(
@@ -445,27 +490,26 @@ def score(
     allow_invalid: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> ScoreRun:
-    """Validate a period, then score it; refuses a period with errors unless `allow_invalid`."""
+    """Validate and score a period; refuses one with errors unless `allow_invalid`.
+
+    An error found while computing (no FX rate for a site's currency) is an error of the run,
+    exactly as one in a file is: it can move a headline number.
+    """
     run = validate(defs, period=period, progress=progress)
-    errors = [i for i in run.issues if i.severity == Severity.ERROR]
-    if errors and not allow_invalid:
-        raise ScoreRefusedError(
-            f"{period} has {len(errors)} error(s) in its files; fix them, or score with "
-            "--allow-invalid to leave the offending rows out",
-            errors,
-        )
+    _refuse_errors(period, run.issues, allow_invalid)
     if not any(len(block) for block in run.blocks):
         raise ScoreRefusedError(
             f"{period} has no rows to score: no file of the month could be read, and a month "
             "without data is never recorded (--allow-invalid only leaves out rows with errors)",
-            errors,
+            [i for i in run.issues if i.severity == Severity.ERROR],
         )
     before = previous_period(period)
     prior: Scorecard | None = None
     if month_files(defs.inputs(before)):
         prior_run = validate(defs, period=before)
-        prior, _, _ = _card(defs, prior_run, before, report_date, None)
-    card, issues, _ = _card(defs, run, period, report_date, prior)
+        prior, _ = _card(defs, prior_run, before, report_date, None)
+    card, issues = _card(defs, run, period, report_date, prior)
+    _refuse_errors(period, issues, allow_invalid)
     fired = workspace_triggers(defs.root, defs.settings, defs.registry, card, prior)
     card = card.model_copy(update={"playbooks": fired})
     return ScoreRun(card=card, validation=run, issues=issues)

@@ -412,7 +412,8 @@ def test_banner_when_rows_were_left_out(tmp_path: Path) -> None:
     card = json.loads((out / "scorecard.json").read_text(encoding="utf-8"))
     assert card["invalid_rows_excluded"] > 0
     ws = openpyxl.load_workbook(out / "scorecard.xlsx")["Summary"]
-    assert ws["A4"].value.startswith(f"{card['invalid_rows_excluded']} rows with errors")
+    assert ws["A4"].value.startswith(f"Scored despite {card['findings']['error']} errors")
+    assert f"{card['invalid_rows_excluded']} rows with errors were left out" in ws["A4"].value
     assert ws["A4"].fill.fgColor.rgb == "FFC00000"
     assert ws["A4"].font.b
 

@@ -23,7 +23,7 @@ from opsgov.history.recorder import record_score
 from opsgov.models.results import Scorecard
 from opsgov.pipeline import load_definitions, score
 from opsgov.render.env import environment
-from opsgov.render.formatting import STATUS_LABEL, format_score
+from opsgov.render.formatting import STATUS_LABEL, format_score, invalid_banner
 from opsgov.render.outputs import OUTPUTS
 from opsgov.validate.rows import period_bounds
 from opsgov.workspace import display_path
@@ -146,22 +146,19 @@ def score_command(
     if quiet:
         console.print(summary_line(result.card, folder, len(written)), markup=False, soft_wrap=True)
         return
-    if result.card.invalid_rows_excluded:
-        console.print(
-            f"{result.card.invalid_rows_excluded} rows with errors were left out "
-            "(--allow-invalid).",
-            style="bold yellow",
-            markup=False,
-        )
+    banner = invalid_banner(result.card)
+    if banner is not None:
+        console.print(banner, style="bold yellow", markup=False)
     console.print(league_table(result.card))
     findings = result.card.findings
     console.print(
-        f"Findings from intake: {findings.get('error', 0)} errors, "
+        f"Findings: {findings.get('error', 0)} errors, "
         f"{findings.get('warning', 0)} warnings, "
-        f"{findings.get('info', 0)} info. `opsgov validate --period {period}` lists them.",
+        f"{findings.get('info', 0)} info. `opsgov validate --period {period}` lists those "
+        "in files.",
         markup=False,
     )
-    for issue in result.issues:
+    for issue in result.card.issues:
         console.print(
             f"{issue.severity.value} {issue.code}: {issue.message}", markup=False, style="yellow"
         )

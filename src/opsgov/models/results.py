@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from opsgov.issues import Issue, Severity
+
 SCORECARD_SCHEMA_VERSION = 1
 
 Level = Literal["site", "vendor", "region", "global"]
@@ -158,7 +160,14 @@ class Scorecard(Result):
     reporting_currency: str = Field(description="ISO 4217 code all money is in.")
     scoring_method: str = Field(description="How KPI values became scores.")
     invalid_rows_excluded: int = Field(description="Rows left out for errors (--allow-invalid).")
-    findings: dict[str, int] = Field(description="Findings of intake and validation, by severity.")
+    findings: dict[str, int] = Field(
+        description="Findings of the run by severity: intake, validation, computing and scoring."
+    )
+    issues: list[Issue] = Field(
+        default_factory=list,
+        description="The findings that are not at a cell of an input file, in full: FX rates, "
+        "computing (a missing rate) and implausible values. `opsgov validate` lists the rest.",
+    )
     categories: list[CategoryInfo] = Field(description="Categories, with weights.")
     kpis: list[KpiInfo] = Field(description="KPI definitions, in framework order.")
     scopes: list[ScopeResult] = Field(description="Global, regions, vendors, sites, then queues.")
@@ -167,6 +176,11 @@ class Scorecard(Result):
         default_factory=list, description="Playbooks triggered."
     )
     inputs: dict[str, str] = Field(description="Input file -> SHA-256, for audit.")
+
+    @property
+    def errors(self) -> int:
+        """Errors of the run: a scorecard with any was made under `--allow-invalid`."""
+        return self.findings.get(Severity.ERROR.value, 0)
 
     def scope(self, level: Level, scope_id: str, queue: str | None = None) -> ScopeResult | None:
         """One scope's results."""

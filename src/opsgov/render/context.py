@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from opsgov.models.results import Scorecard
+from opsgov.render.formatting import invalid_banner
 
 
 def context(card: Scorecard) -> dict[str, Any]:
@@ -12,6 +13,9 @@ def context(card: Scorecard) -> dict[str, Any]:
     top = [s for s in card.scopes if s.queue is None]
     return {
         "card": card,
+        "banner": invalid_banner(card),
+        "run_errors": [i for i in card.issues if i.severity == "error"],
+        "run_notes": [i for i in card.issues if i.severity != "error"],
         "kpi_info": {k.id: k for k in card.kpis},
         "category_info": {c.id: c for c in card.categories},
         "global_scope": next(s for s in top if s.level == "global"),

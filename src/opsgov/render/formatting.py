@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from opsgov.models.results import Scorecard
+
 STATUS_LABEL = {
     "green": "Green",
     "amber": "Amber",
@@ -71,3 +73,27 @@ _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~()#&:!"})
 def md_text(text: object) -> str:
     """Text from a vendor or a definition, inert in Markdown: no links, HTML or table breaks."""
     return str(text).replace("\n", " ").replace("\r", " ").translate(_MD_SPECIAL)
+
+
+def invalid_banner(card: Scorecard) -> str | None:
+    """The warning every output carries when the month was scored despite errors.
+
+    None for a clean run. It says how many errors there were and how many rows were left out;
+    the errors at no cell of a file (a missing FX rate) are listed beside it by each output.
+    """
+    errors, rows = card.errors, card.invalid_rows_excluded
+    if not errors and not rows:
+        return None
+    parts = []
+    if errors:
+        parts.append(
+            f"Scored despite {errors} {'error' if errors == 1 else 'errors'} (--allow-invalid): "
+            "these figures are not final."
+        )
+    if rows:
+        parts.append(
+            f"{rows} {'row' if rows == 1 else 'rows'} with errors "
+            f"{'was' if rows == 1 else 'were'} left out."
+        )
+    parts.append(f"opsgov validate --period {card.period} lists the errors in files.")
+    return " ".join(parts)

@@ -32,7 +32,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from opsgov.models.results import KpiInfo, KpiResult, ScopeResult, Scorecard
-from opsgov.render.formatting import STATUS_LABEL, format_value
+from opsgov.render.formatting import STATUS_LABEL, format_value, invalid_banner
 from opsgov.render.zipfix import fixed_zip
 
 CREATOR: Final = "opsgov"
@@ -49,7 +49,15 @@ SHEET_SUMMARY: Final = "Summary"
 SHEET_QUEUES: Final = "Queues"
 SHEET_LINEAGE: Final = "Lineage"
 SHEET_DEFINITIONS: Final = "Definitions"
-_FIXED_SHEETS: Final = (SHEET_SUMMARY, SHEET_QUEUES, SHEET_LINEAGE, SHEET_DEFINITIONS)
+SHEET_CHECKS: Final = "Checks"
+_FIXED_SHEETS: Final = (
+    SHEET_SUMMARY,
+    SHEET_QUEUES,
+    SHEET_LINEAGE,
+    SHEET_DEFINITIONS,
+    SHEET_CHECKS,
+)
+CHECK_COLUMNS: Final = ("severity", "code", "finding", "how to fix it")
 
 SITE_COLUMNS: Final = (
     "KPI id",
@@ -319,11 +327,10 @@ def _summary(book: Workbook, card: Scorecard) -> None:
             sheet.number(3, col, value if isinstance(value, float) else None, fmt)
         else:
             sheet.text(3, col, value, fit=False)
-    if card.invalid_rows_excluded:
-        message = (
-            f"{card.invalid_rows_excluded} rows with errors were left out of this scorecard "
-            "(--allow-invalid): `opsgov validate` lists them."
-        )
+    banner = invalid_banner(card)
+    if banner is not None:
+        errors = [f"error {i.code}: {i.message}" for i in card.issues if i.severity == "error"]
+        message = " ".join([banner, *errors])
         sheet.text(4, 1, message, font=_BANNER_FONT, fit=False)
         for col in range(1, len(SUMMARY_COLUMNS) + 1):
             ws.cell(row=4, column=col).fill = _BANNER_FILL
@@ -519,6 +526,21 @@ def _lineage(book: Workbook, card: Scorecard) -> None:
     sheet.finish("A2", _table_ref(1, row, len(LINEAGE_COLUMNS)))
 
 
+def _checks(book: Workbook, card: Scorecard) -> None:
+    """The run's findings at no cell of a file (FX, computing, implausible values), if any."""
+    if not card.issues:
+        return
+    ws = book.create_sheet(SHEET_CHECKS)
+    sheet = _Sheet(ws)
+    sheet.header(1, CHECK_COLUMNS)
+    for row, issue in enumerate(card.issues, start=2):
+        sheet.text(row, 1, issue.severity.value)
+        sheet.text(row, 2, issue.code)
+        sheet.text(row, 3, issue.message, fit=False)
+        sheet.text(row, 4, issue.hint or "", fit=False)
+    sheet.finish("A2", _table_ref(1, len(card.issues) + 1, len(CHECK_COLUMNS)))
+
+
 def _definitions(book: Workbook, card: Scorecard) -> None:
     ws = book.create_sheet(SHEET_DEFINITIONS)
     sheet = _Sheet(ws)
@@ -572,6 +594,7 @@ def render_xlsx(card: Scorecard, env: Environment) -> bytes:
     _queues(book, card)
     _lineage(book, card)
     _definitions(book, card)
+    _checks(book, card)
 
     stamp = dt.datetime.combine(dt.date.fromisoformat(card.report_date), dt.time())
     props = book.properties

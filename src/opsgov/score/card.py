@@ -11,7 +11,7 @@ from opsgov.compute.groups import Groups
 from opsgov.compute.kpis import KpiEngine
 from opsgov.compute.lineage import lineage
 from opsgov.compute.rollup import Measures, across_sites, convert_money, site_measures
-from opsgov.fx import FxTable
+from opsgov.fx import FxTable, no_rate_issue
 from opsgov.harmonise.table import Block
 from opsgov.issues import Issue, Location, make_issue
 from opsgov.models.framework import Framework
@@ -192,13 +192,7 @@ def build_scorecard(inputs: ScoreInputs) -> tuple[Scorecard, list[Issue]]:
         measures = local.get((site.id, None), empty)
         if rate is None and any(measures.get(m) is not None for m in money):
             issues.append(
-                make_issue(
-                    "K402",
-                    f"no rate from {site.currency} to {reporting} for {inputs.period}: "
-                    f"{site.id}'s money measures have no value",
-                    location=Location(file=settings.fx_rates or "opsgov.yaml"),
-                    found=site.currency,
-                )
+                no_rate_issue(site.id, site.currency, reporting, inputs.period, settings.fx_rates)
             )
         converted[site.id] = convert_money(fw, measures, rate)
     scopes: list[ScopeResult] = []
@@ -295,6 +289,7 @@ def build_scorecard(inputs: ScoreInputs) -> tuple[Scorecard, list[Issue]]:
         scoring_method=fw.scoring.method,
         invalid_rows_excluded=inputs.excluded_rows,
         findings=dict(inputs.findings),
+        issues=issues,
         categories=[CategoryInfo(id=c.id, name=c.name, weight=c.weight) for c in fw.categories],
         kpis=[
             KpiInfo(
