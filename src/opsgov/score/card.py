@@ -13,7 +13,7 @@ from opsgov.compute.lineage import lineage
 from opsgov.compute.rollup import Measures, across_sites, convert_money, site_measures
 from opsgov.fx import FxTable, no_rate_issue
 from opsgov.harmonise.table import Block
-from opsgov.issues import Issue, Location, make_issue
+from opsgov.issues import Issue
 from opsgov.models.framework import Framework
 from opsgov.models.registry import Registry, Site
 from opsgov.models.results import (
