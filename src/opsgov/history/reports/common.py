@@ -22,6 +22,9 @@ from opsgov.history.trends import Trend, month_offset
 from opsgov.models.results import KpiInfo, ScopeResult, Scorecard
 from opsgov.render.formatting import STATUS_LABEL, format_change, format_value
 
+UNCHANGED = "unchanged"
+"""How a change too small to show reads."""
+_FINE = {"percent": 2, "hours": 2, "decimal": 3, "count": 1, "currency": 3, "seconds": 1}
 SPARK_CHARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
 LEVEL_LABEL = {"global": "Global", "region": "Region", "vendor": "Vendor", "site": "Site"}
 COMPOSITE_INFO = KpiInfo(
@@ -36,6 +39,19 @@ COMPOSITE_INFO = KpiInfo(
     description="The weighted composite of the category scores, 0-100.",
     weight=0,
 )
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One section of a report: an `<h2>` (a `##` in Markdown) and the template of its body.
+
+    A report's context lists its sections in order under `sections`; the page template renders
+    each as a heading followed by `REPORT/KEY.html.j2` (or `.md.j2`), so a section is added by
+    adding its data to the context, an entry to the report's list and those two templates.
+    """
+
+    key: str
+    title: str
 
 
 def parse_quarter(text: str) -> tuple[int, int]:
@@ -106,10 +122,40 @@ class Formatter:
         return format_value(value, info.format, self.currency)
 
     def change(self, info: KpiInfo, change: float | None) -> str:
-        """A signed change (percentage points for percentages; empty for none)."""
+        """A signed change (percentage points for percentages; empty for none).
+
+        A change too small to show at the KPI's precision reads `unchanged`, never `±0.0 pp`.
+        """
+        if change is None:
+            return ""
         if info.id == "composite":
-            return "" if change is None else f"{change:+.1f}"
-        return format_change(change, info.format, self.currency)
+            text = f"{change:+.1f}"
+            return UNCHANGED if text in ("+0.0", "-0.0") else text
+        text = format_change(change, info.format, self.currency)
+        return UNCHANGED if text.startswith("\u00b1") else text
+
+    def better(self, info: KpiInfo, change: float | None) -> bool | None:
+        """Whether a change is good news (None: no change that shows, or a target band)."""
+        if change is None or self.change(info, change) == UNCHANGED:
+            return None
+        if info.direction == "target_band":
+            return None
+        return (change > 0) == (info.direction == "higher_is_better")
+
+    def pair(self, info: KpiInfo, before: float, after: float) -> tuple[str, str]:
+        """Two values that differ, written so that they read differently.
+
+        One more decimal when they would round to the same text (89.4 % to 89.4 % for a change
+        of -0.1 pp reads 89.44 % to 89.36 %).
+        """
+        first, second = self.value(info, before), self.value(info, after)
+        if first != second or info.format not in _FINE or before == after:
+            return first, second
+        decimals = _FINE[info.format]
+        return (
+            format_value(before, info.format, self.currency, decimals),
+            format_value(after, info.format, self.currency, decimals),
+        )
 
     def axis(self, info: KpiInfo) -> Callable[[float], str]:
         """The y-axis label writer of a chart of this KPI."""

@@ -80,12 +80,6 @@ class HeatRow:
 _GLYPH = {"green": "\u25cf", "amber": "\u25b2", "red": "\u25a0"}
 
 
-def _better(info: KpiInfo, change: float | None) -> bool | None:
-    if change is None or change == 0 or info.direction == "target_band":
-        return None
-    return (change > 0) == (info.direction == "higher_is_better")
-
-
 def _series(
     table: query.SeriesTable, key: query.SeriesKey, months: list[str]
 ) -> list[float | None]:
@@ -194,7 +188,7 @@ def dashboard(
                 value=fmt.value(info, value),
                 status=status,
                 change=fmt.change(info, change),
-                better=_better(info, change),
+                better=fmt.better(info, change),
                 spark=drawer.spark(
                     series,
                     f"{info.name}, whole operation, {months[0]} to {months[-1]}",

@@ -18,64 +18,41 @@ from opsgov.history import query
 from opsgov.history.reports.common import (
     Charts,
     Formatter,
+    ReportSection,
     card_kpis,
     describe_trend,
     headline_kpis,
-    scope_label,
     status_label,
     unicode_spark,
     window,
 )
+from opsgov.history.reports.summary import (
+    LEVELS,
+    SEVERE,
+    key_points,
+    movements,
+    red_groups,
+    scope_index,
+    scope_name,
+    signals,
+)
 from opsgov.history.store import HistoryStore
-from opsgov.history.trends import COMPOSITE, Trend, TrendSignal, build_trends, month_offset
-from opsgov.models.results import KpiInfo, ScopeResult, Scorecard
+from opsgov.history.trends import COMPOSITE, Trend, build_trends, month_offset
+from opsgov.models.results import KpiInfo, Scorecard
+
+SECTIONS: tuple[ReportSection, ...] = (
+    ReportSection("summary", "Executive summary"),
+    ReportSection("league", "League tables"),
+    ReportSection("trends", "Trend charts"),
+    ReportSection("quality", "Data quality"),
+)
+"""The pack's sections in order; each body is `templates/governance/KEY.html.j2` (and `.md.j2`)."""
 
 MONTHS = 24
 """Months of history the trend charts and the SPC limits look at."""
-TOP_CHANGES = 10
 TOP_SIGNALS = 40
 SCOPE_CHARTS = 8
-_LEVELS = ("global", "region", "vendor", "site")
 _RULE_ORDER = {"beyond_limits": 0, "run": 1, "trend": 2}
-
-
-@dataclass(frozen=True)
-class Movement:
-    """One of the month's largest movements, and whether it is a signal or noise."""
-
-    scope: str
-    kpi: str
-    previous: str
-    current: str
-    change: str
-    verdict: str
-    signal: bool
-    favourable: bool | None
-    weight: float
-
-
-@dataclass(frozen=True)
-class RedItem:
-    """A red KPI (or composite) and how many months in a row it has been red."""
-
-    scope: str
-    kpi: str
-    value: str
-    target: str
-    months: int
-
-
-@dataclass(frozen=True)
-class SignalItem:
-    """An SPC signal that reaches the report's month."""
-
-    scope: str
-    kpi: str
-    rule: str
-    span: str
-    direction: str
-    favourable: bool | None
-    value: str
 
 
 @dataclass(frozen=True)
@@ -120,153 +97,6 @@ class QualityRow:
     months_invalid: int
 
 
-def _direction_word(signal: TrendSignal) -> str:
-    if signal.favourable is None:
-        return f"{signal.direction}"
-    return f"{signal.direction}, {'better' if signal.favourable else 'worse'}"
-
-
-def _scopes(card: Scorecard) -> dict[tuple[str, str], ScopeResult]:
-    return {(s.level, s.id): s for s in card.scopes if s.queue is None}
-
-
-def _label(scopes: dict[tuple[str, str], ScopeResult], level: str, scope_id: str) -> str:
-    return scope_label(scopes.get((level, scope_id)), level, scope_id)
-
-
-def _movements(
-    trends: dict[query.SeriesKey, Trend],
-    card: Scorecard,
-    info: dict[str, KpiInfo],
-    fmt: Formatter,
-) -> list[Movement]:
-    scopes = _scopes(card)
-    out: list[Movement] = []
-    for (level, scope_id, _, kpi), trend in trends.items():
-        if kpi not in info or (level != "global" and kpi != COMPOSITE):
-            continue
-        point = trend.latest
-        if point is None or point.mom is None or point.value is None or point.mom == 0:
-            continue
-        limits = trend.chart.limits
-        spread = limits.mr_bar if limits is not None and limits.mr_bar > 0 else None
-        current = [s for s in trend.current_signals if s.end == point.period]
-        if current:
-            verdict = "signal: " + "; ".join(s.text for s in current)
-        elif limits is None:
-            verdict = "too few months to tell signal from noise"
-        else:
-            verdict = "inside the control limits: routine variation"
-        k = info[kpi]
-        direction = "up" if point.mom > 0 else "down"
-        good = (
-            None
-            if k.direction == "target_band"
-            else (direction == "up") == (k.direction == "higher_is_better")
-        )
-        out.append(
-            Movement(
-                scope=_label(scopes, level, scope_id),
-                kpi=k.name,
-                previous=fmt.value(k, point.value - point.mom),
-                current=fmt.value(k, point.value),
-                change=fmt.change(k, point.mom),
-                verdict=verdict,
-                signal=bool(current),
-                favourable=good,
-                weight=abs(point.mom) / spread if spread else 0.0,
-            )
-        )
-    out.sort(key=lambda m: (not m.signal, -m.weight, m.scope, m.kpi))
-    return out[:TOP_CHANGES]
-
-
-def _months_red(trend: Trend | None) -> int:
-    if trend is None:
-        return 1
-    count = 0
-    for point in reversed(trend.points):
-        if point.status != "red":
-            break
-        count += 1
-    return max(count, 1)
-
-
-def _red(
-    card: Scorecard, trends: dict[query.SeriesKey, Trend], info: dict[str, KpiInfo], fmt: Formatter
-) -> list[RedItem]:
-    out: list[RedItem] = []
-    scopes = [s for s in card.scopes if s.queue is None and s.level != "site"]
-    for s in scopes:
-        label = scope_label(s, s.level, s.id)
-        if s.status == "red":
-            out.append(
-                RedItem(
-                    label,
-                    "Composite score",
-                    fmt.value(info[COMPOSITE], s.composite),
-                    "",
-                    _months_red(trends.get((s.level, s.id, "", COMPOSITE))),
-                )
-            )
-        for k in s.kpis:
-            if k.status == "red" and k.kpi in info:
-                out.append(
-                    RedItem(
-                        label,
-                        info[k.kpi].name,
-                        fmt.value(info[k.kpi], k.value),
-                        fmt.value(info[k.kpi], k.target.target),
-                        _months_red(trends.get((s.level, s.id, "", k.kpi))),
-                    )
-                )
-    for s in card.scopes:
-        if s.level == "site" and s.queue is None and s.status == "red":
-            out.append(
-                RedItem(
-                    scope_label(s, "site", s.id),
-                    "Composite score",
-                    fmt.value(info[COMPOSITE], s.composite),
-                    "",
-                    _months_red(trends.get(("site", s.id, "", COMPOSITE))),
-                )
-            )
-    return out
-
-
-def _signals(
-    trends: dict[query.SeriesKey, Trend],
-    card: Scorecard,
-    info: dict[str, KpiInfo],
-    fmt: Formatter,
-) -> list[SignalItem]:
-    scopes = _scopes(card)
-    found: list[tuple[tuple[object, ...], SignalItem]] = []
-    for (level, scope_id, _, kpi), trend in trends.items():
-        if kpi not in info:
-            continue
-        for s in trend.current_signals:
-            item = SignalItem(
-                scope=_label(scopes, level, scope_id),
-                kpi=info[kpi].name,
-                rule=s.rule.replace("_", " "),
-                span=s.start if s.start == s.end else f"{s.start} to {s.end}",
-                direction=_direction_word(s),
-                favourable=s.favourable,
-                value=fmt.value(info[kpi], trend.latest.value if trend.latest else None),
-            )
-            order = (
-                s.favourable is not False,
-                _LEVELS.index(level),
-                _RULE_ORDER.get(s.rule, 9),
-                item.scope,
-                item.kpi,
-            )
-            found.append((order, item))
-    found.sort(key=lambda pair: pair[0])
-    return [item for _, item in found]
-
-
 def _league(
     card: Scorecard, level: str, trends: dict[query.SeriesKey, Trend], info: dict[str, KpiInfo]
 ) -> list[LeagueRow]:
@@ -292,7 +122,7 @@ def _league(
                 region=s.region or "",
                 composite=Formatter("").value(fmt_info, s.composite),
                 status=s.status,
-                change="" if change is None else f"{change:+.1f}",
+                change=Formatter("").change(fmt_info, change),
                 trend=unicode_spark(values),
                 red=sum(1 for k in s.kpis if k.status == "red"),
             )
@@ -307,7 +137,7 @@ def _charts(
     fmt: Formatter,
     charts: Charts,
 ) -> list[ChartBlock]:
-    scopes = _scopes(card)
+    scopes = scope_index(card)
     wanted: list[query.SeriesKey] = [("global", "global", "", COMPOSITE)]
     wanted += [("global", "global", "", k.id) for k in headline_kpis(card)]
     for key, trend in sorted(trends.items()):
@@ -315,7 +145,7 @@ def _charts(
             wanted.append(key)
     flagged = sorted(
         (
-            (_RULE_ORDER.get(s.rule, 9), _LEVELS.index(key[0]), key)
+            (_RULE_ORDER.get(s.rule, 9), LEVELS.index(key[0]), key)
             for key, trend in trends.items()
             if key[0] != "global" and key[3] in info
             for s in trend.current_signals
@@ -332,7 +162,7 @@ def _charts(
         if found is None or not found.charted:
             continue
         level, scope_id, _, kpi = key
-        label = _label(scopes, level, scope_id)
+        label = scope_name(scopes, level, scope_id)
         k = info[kpi]
         svg = charts.xmr(found, k, label, fmt)
         blocks.append(
@@ -398,11 +228,14 @@ def governance(
     trends = build_trends(table, card.kpis, first=first, last=last)
     glob = next(s for s in card.scopes if s.level == "global" and s.queue is None)
     drawer = Charts(prefix="g", enabled=charts)
-    signals = _signals(trends, card, info, fmt)
+    found = signals(trends, card, info, fmt)
+    moved = movements(trends, card, info, fmt)
+    red = red_groups(card, trends, info, fmt)
     restated = query.restatements(store, period)
     sites = [s for s in card.scopes if s.level == "site" and s.queue is None]
     return {
         "title": f"{card.workspace}: governance pack {period}",
+        "sections": list(SECTIONS),
         "card": card,
         "period": period,
         "report_date": report_date,
@@ -412,9 +245,12 @@ def governance(
             "composite": fmt.value(info[COMPOSITE], glob.composite),
             "status": glob.status,
             "status_label": status_label(glob.status),
-            "change": ""
-            if glob.composite is None or glob.previous_composite is None
-            else f"{glob.composite - glob.previous_composite:+.1f}",
+            "change": fmt.change(
+                info[COMPOSITE],
+                None
+                if glob.composite is None or glob.previous_composite is None
+                else glob.composite - glob.previous_composite,
+            ),
             "sites": len(sites),
             "sites_by_status": {
                 st: sum(1 for s in sites if s.status == st) for st in ("green", "amber", "red")
@@ -422,12 +258,14 @@ def governance(
             "red_results": sum(1 for s in sites for k in s.kpis if k.status == "red"),
             "results": sum(1 for s in sites for k in s.kpis if k.status != "not_rated"),
         },
-        "movements": _movements(trends, card, info, fmt),
-        "red": _red(card, trends, info, fmt),
+        "key_points": key_points(red, moved),
+        "movements": moved,
+        "red": red,
+        "red_severe": SEVERE,
         "playbooks": card.playbooks,
-        "signals": signals[:TOP_SIGNALS],
-        "signals_more": max(0, len(signals) - TOP_SIGNALS),
-        "signals_unfavourable": sum(1 for s in signals if s.favourable is False),
+        "signals": found[:TOP_SIGNALS],
+        "signals_more": max(0, len(found) - TOP_SIGNALS),
+        "signals_unfavourable": sum(1 for s in found if s.favourable is False),
         "leagues": {
             "site": _league(card, "site", trends, info),
             "vendor": _league(card, "vendor", trends, info),

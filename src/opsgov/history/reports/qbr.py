@@ -88,12 +88,6 @@ class Section:
     kpis: list[QbrKpi]
 
 
-def _better(direction: str, change: float | None) -> bool | None:
-    if change is None or change == 0 or direction == "target_band":
-        return None
-    return (change > 0) == (direction == "higher_is_better")
-
-
 def _section(category: CategoryInfo | None) -> str:
     if category is None:
         return "volume"
@@ -148,10 +142,10 @@ def _kpi_rows(
                 contract=target is not None and target.source != "framework",
                 prior=fmt.value(k, before) if prior is not None else "",
                 prior_change=fmt.change(k, d_prior),
-                prior_better=_better(k.direction, d_prior),
+                prior_better=fmt.better(k, d_prior),
                 last_year=fmt.value(k, year) if last_year is not None else "",
                 last_year_change=fmt.change(k, d_year),
-                last_year_better=_better(k.direction, d_year),
+                last_year_better=fmt.better(k, d_year),
                 months=[
                     (
                         m,
