@@ -14,7 +14,7 @@ from opsgov.atomic import write_text
 from opsgov.cli.common import report_errors
 from opsgov.console import make_console
 from opsgov.definitions import load_definition
-from opsgov.draft import draft_profile
+from opsgov.draft.profile import draft_profile
 from opsgov.errors import OpsgovError
 from opsgov.inspect import InspectResult, inspect_workbook
 from opsgov.intake.readers import read_workbook
@@ -39,8 +39,8 @@ class InspectFormat(StrEnum):
     json = "json"
 
 
-def _definitions(workspace: Path | None) -> tuple[Framework, list[str]]:
-    """The workspace's framework and site ids, or the built-in T&S framework outside one."""
+def _definitions(workspace: Path | None) -> tuple[Framework, Registry | None]:
+    """The workspace's framework and registry, or the built-in T&S framework outside one."""
     root = workspace or find_workspace(Path.cwd())
     settings = load_definition(root / "opsgov.yaml").definition if root else None
     if root is not None and isinstance(settings, Workspace):
@@ -48,11 +48,10 @@ def _definitions(workspace: Path | None) -> tuple[Framework, list[str]]:
         framework = load_definition(framework_path).definition if framework_path else None
         registry = load_definition(root / settings.registry).definition
         if isinstance(framework, Framework):
-            sites = [s.id for s in registry.sites] if isinstance(registry, Registry) else []
-            return framework, sites
+            return framework, registry if isinstance(registry, Registry) else None
     fallback = load_definition(builtin_frameworks()["trust_safety"]).definition
     assert isinstance(fallback, Framework)
-    return fallback, []
+    return fallback, None
 
 
 def _print(result: InspectResult) -> None:
@@ -116,7 +115,7 @@ def inspect(
     """Show a file's real format, sheets, header row, column types and likely measures."""
     if not file.is_file():
         raise OpsgovError(f"{file}: no such file")
-    framework, sites = _definitions(workspace)
+    framework, registry = _definitions(workspace)
     book = read_workbook(file)
     result = inspect_workbook(book, display_path(file), framework)
     if fmt is InspectFormat.json:
@@ -124,10 +123,7 @@ def inspect(
     else:
         _print(result)
     if draft is not None:
-        sheet = next((s for s in result.sheets if s.header_row is not None), None)
-        if sheet is None:
-            raise OpsgovError("no sheet has a header row to draft a profile from")
-        write_text(draft, draft_profile(result, sheet, framework, sites))
+        write_text(draft, draft_profile(book, display_path(file), framework, registry))
         make_console(stderr=True).print(f"wrote draft profile {draft}", markup=False)
 
 

@@ -1,0 +1,71 @@
+"""Headers read as concepts across languages and BPO abbreviations (answers worked by hand)."""
+
+from __future__ import annotations
+
+import pytest
+
+from opsgov.draft.words import read_header
+
+HANDLED = {"handle"}
+HANDLE_TIME = {"handle", "time"}
+
+
+@pytest.mark.parametrize(
+    ("header", "concepts", "average", "percent", "unit"),
+    [
+        ("Items Handled", {"item", "handle"}, False, False, None),
+        ("Casos atendidos", {"case", "handle"}, False, False, None),  # es
+        ("Tratados", HANDLED, False, False, None),  # pt
+        ("Dossiers traités", {"case", "handle"}, False, False, None),  # fr
+        ("Bearbeitete Fälle", {"case", "handle"}, False, False, None),  # de
+        ("Pratiche gestite", {"case", "handle"}, False, False, None),  # it
+        ("Tiket Diselesaikan", {"ticket", "handle"}, False, False, None),  # id
+        ("Bilang ng Natapos", {"count", "handle"}, False, False, None),  # tl
+        ("AHT (mm:ss)", HANDLE_TIME, True, False, "mm:ss"),
+        ("TMO (seg)", HANDLE_TIME, True, False, "seconds"),  # es: tiempo medio de operacion
+        ("TMA (min)", HANDLE_TIME, True, False, "minutes"),  # pt: tempo medio de atendimento
+        ("DMT", HANDLE_TIME, True, False, None),  # fr: duree moyenne de traitement
+        ("Ø Bearbeitungszeit (Std.)", HANDLE_TIME, False, False, "hours"),
+        ("Rata-rata Waktu Penanganan (detik)", HANDLE_TIME, True, False, "seconds"),
+        ("Prod. Hrs", {"productive", "time"}, False, False, "hours"),
+        ("Recv'd", {"received"}, False, False, None),
+        ("Within SLA %", {"within", "sla"}, False, True, None),
+        ("TAT Met", {"within", "sla"}, False, False, None),
+        ("% Dentro de SLA", {"within", "sla"}, False, True, None),
+        ("Nível de Serviço %", {"sl"}, False, True, None),
+        ("FCR %", {"fcr"}, False, True, None),
+        ("QA Score", {"qa"}, False, True, None),
+        ("Avg Headcount", {"headcount"}, True, False, None),
+        ("Horas pagas", {"paid", "time"}, False, False, "hours"),
+        ("Pendientes fuera de SLA", {"backlog", "over", "sla"}, False, False, None),
+        ("Ausências não planeadas (h)", {"absence", "unplanned", "time"}, False, False, "hours"),
+        ("Paid Hours (s)", {"paid", "time"}, False, False, "seconds"),
+    ],
+)
+def test_headers_read_as_the_same_concepts_in_every_language(
+    header: str, concepts: set[str], average: bool, percent: bool, unit: str | None
+) -> None:
+    words = read_header(header)
+    assert set(words.concepts) == concepts
+    assert (words.average, words.percent, words.unit) == (average, percent, unit)
+
+
+@pytest.mark.parametrize(
+    ("header", "role"),
+    [
+        ("Site", "@site"),
+        ("Sede", "@site"),
+        ("Standort", "@site"),
+        ("Fecha", "@date"),
+        ("Tanggal", "@date"),
+        ("Petsa", "@date"),
+        ("File d'attente", "@queue"),
+        ("Warteschlange", "@queue"),
+        ("Antrian", "@queue"),
+        ("Pila", "@queue"),
+        ("Mes", "@month"),
+        ("Site Name", None),  # 'name' is not a known word: not sure it is the site
+    ],
+)
+def test_role_headers_are_recognised(header: str, role: str | None) -> None:
+    assert read_header(header).role == role
