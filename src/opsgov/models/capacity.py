@@ -35,6 +35,11 @@ class IntervalProfile(Definition):
 
     minutes: Literal[15, 30, 60] = Field(default=30, description="Interval length in minutes.")
     open_hours: float = Field(default=24, gt=0, le=24, description="Hours a day the queue is open.")
+    opens: str = Field(
+        default="00:00",
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="Local time the first interval starts, HH:MM.",
+    )
     days_per_week: int = Field(default=7, ge=1, le=7, description="Days a week it is open.")
     shares: list[Share] | None = Field(
         default=None,
