@@ -16,6 +16,7 @@ Problems are returned as findings; nothing here raises for bad input.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -37,6 +38,9 @@ MAX_BYTES = 1_000_000
 """Largest definition file read; frameworks with a hundred KPIs are well under 100 KB."""
 MAX_DEPTH = 64
 """Deepest nesting of lists and mappings accepted."""
+MAX_NUMBER = 1e15
+"""Largest number a definition may hold: every value must survive conversion to a float and
+to JSON, and no real target, weight or rate comes near it."""
 
 PathKey = tuple[str | int, ...]
 
@@ -193,16 +197,27 @@ class _Builder:
         if node.tag == _BOOL:
             return text.lower() == "true"
         try:
-            return int(text) if node.tag == _INT else float(text)
+            number: int | float = int(text) if node.tag == _INT else float(text)
         except ValueError:
             self.issues.append(
                 make_issue(
                     "D112",
-                    f"{text!r} is tagged as a number but is not one",
+                    f"{text[:40]!r} is tagged as a number but is not one",
                     location=self.loc(node.start_mark, path),
                 )
             )
             return text
+        if not (math.isfinite(number) and abs(number) <= MAX_NUMBER):
+            self.issues.append(
+                make_issue(
+                    "D112",
+                    f"{text[:40]} is too large a number: at most {MAX_NUMBER:g} either way",
+                    location=self.loc(node.start_mark, path),
+                    hint="A target or threshold this large is a typing mistake.",
+                )
+            )
+            return None
+        return number
 
     def mapping(self, node: MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}

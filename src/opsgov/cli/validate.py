@@ -46,8 +46,10 @@ def check_period(period: str | None) -> str | None:
     """Refuse a period that is not YYYY-MM."""
     if period is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
         raise OpsgovError(
-            f"--period must be a month written YYYY-MM, such as 2026-10; got {period!r}"
+            f"--period must be a month written YYYY-MM, such as 2026-10; got {period[:40]!r}"
         )
+    if period is not None and not 1900 <= int(period[:4]) <= 2999:
+        raise OpsgovError(f"--period {period}: the year must be between 1900 and 2999")
     return period
 
 

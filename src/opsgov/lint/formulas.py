@@ -78,32 +78,50 @@ def _names_and_calls(
             )
 
 
+MAX_KPI_DEPTH = 16
+"""Longest chain of KPIs built on KPIs accepted; real frameworks go two or three deep."""
+
+
 def _cycles(
     doc: YamlDocument, parsed: list[_Parsed], kpi_ids: set[str]
 ) -> tuple[list[Issue], list[_Parsed]]:
-    """D123 for each KPI on a cycle; returns the findings and the KPIs in dependency order."""
+    """D123 for each KPI on a cycle, D194 for chains too deep; the rest in dependency order.
+
+    Depth-first with an explicit stack, so a chain of any length is checked without
+    recursion.
+    """
     deps = {p.kpi.id: [n.id for n in names(p.node) if n.id in kpi_ids] for p in parsed}
     by_id = {p.kpi.id: p for p in parsed}
     order: list[_Parsed] = []
     state: dict[str, int] = {}  # 1 visiting, 2 done
+    depth: dict[str, int] = {}  # KPIs under this one, on its longest chain
     on_cycle: dict[str, list[str]] = {}
-
-    def visit(kid: str, stack: list[str]) -> None:
-        if state.get(kid) == 2 or kid not in by_id:
-            return
-        if state.get(kid) == 1:
-            loop = [*stack[stack.index(kid) :], kid]
-            for member in loop[:-1]:
-                on_cycle.setdefault(member, loop)
-            return
-        state[kid] = 1
-        for dep in deps.get(kid, []):
-            visit(dep, [*stack, kid])
-        state[kid] = 2
-        order.append(by_id[kid])
-
     for p in parsed:
-        visit(p.kpi.id, [])
+        if state.get(p.kpi.id):
+            continue
+        stack: list[tuple[str, int]] = [(p.kpi.id, 0)]
+        path: list[str] = [p.kpi.id]
+        state[p.kpi.id] = 1
+        while stack:
+            kid, next_dep = stack[-1]
+            kid_deps = [d for d in deps.get(kid, []) if d in by_id]
+            if next_dep < len(kid_deps):
+                stack[-1] = (kid, next_dep + 1)
+                dep = kid_deps[next_dep]
+                if state.get(dep) == 1:
+                    loop = [*path[path.index(dep) :], dep]
+                    for member in loop[:-1]:
+                        on_cycle.setdefault(member, loop)
+                elif not state.get(dep):
+                    state[dep] = 1
+                    stack.append((dep, 0))
+                    path.append(dep)
+                continue
+            stack.pop()
+            path.pop()
+            state[kid] = 2
+            depth[kid] = 1 + max((depth.get(d, 0) for d in kid_deps), default=0)
+            order.append(by_id[kid])
     issues = [
         make_issue(
             "D123",
@@ -114,7 +132,21 @@ def _cycles(
         )
         for kid, loop in on_cycle.items()
     ]
-    return issues, [p for p in order if p.kpi.id not in on_cycle]
+    deep = [p for p in order if p.kpi.id not in on_cycle and depth[p.kpi.id] > MAX_KPI_DEPTH]
+    issues += [  # one finding where each chain crosses the limit, not one per KPI above it
+        make_issue(
+            "D194",
+            f"KPI `{p.kpi.id}` is built on a chain of {MAX_KPI_DEPTH} KPIs; at most "
+            f"{MAX_KPI_DEPTH - 1} are accepted (it and the KPIs built on it are not computed)",
+            location=doc.locate(("kpis", p.index, "formula")),
+            field="formula",
+            hint="Write the formula over measures, or over fewer KPIs in turn.",
+        )
+        for p in deep
+        if depth[p.kpi.id] == MAX_KPI_DEPTH + 1
+    ]
+    refused = {*on_cycle, *(p.kpi.id for p in deep)}
+    return issues, [p for p in order if p.kpi.id not in refused]
 
 
 _UNIT_RULES: dict[str, tuple[str, str]] = {
