@@ -355,7 +355,11 @@ def test_reports_from_the_sample_workspace(tmp_path: Path) -> None:
     invoke(["report", "dashboard", "--workspace", str(ws), "-q"])
     html = (ws / "out" / "2026-10" / "governance-2026-10.html").read_text("utf-8")
     assert "Too few months for control limits" in html
-    assert "Acme BPO Services" in (ws / "out" / "2026-12" / "qbr-acme_bpo-2026Q4.md").read_text(
-        "utf-8"
-    )
-    assert (ws / "out" / "2026-10" / "dashboard-2026-10.html").is_file()
+    # The QBR's folder is named by its quarter, not by the quarter's last month (2026-12).
+    qbr_md = (ws / "out" / "2026Q4" / "qbr-acme_bpo-2026Q4.md").read_text("utf-8")
+    assert "2026 Q4 (1 of 3 months: 2026-10)" in qbr_md
+    assert not (ws / "out" / "2026-12").exists()
+    # What the dashboard says is checked in tests/cli/test_sample_reports.py.
+    assert "executive dashboard 2026-10" in (
+        ws / "out" / "2026-10" / "dashboard-2026-10.html"
+    ).read_text("utf-8")

@@ -258,3 +258,73 @@ def test_dashboard_tiles_and_heat_map_hold_the_months_numbers(year: Path) -> Non
             assert cell.attrs["class"] == f"st-{k.status}", (site_id, name)
             if k.value is not None and kpis()[ids[name]][2] == "percent":
                 assert f"{k.value * 100:.1f}" in cell.text(), "the value is printed, not hover-only"
+
+
+SLA_WORD = {"green": "met", "amber": "below target", "red": "missed"}
+
+
+def test_a_partial_quarter_says_which_months_it_holds(year: Path) -> None:
+    dom = parse_html(report(year, "qbr", "--vendor", "acme_bpo", "--quarter", "2026Q4").read_text())
+    meta = {
+        dt.text(): dd.text() for dt, dd in zip(dom.find_all("dt"), dom.find_all("dd"), strict=True)
+    }
+    assert meta["Quarter"] == "2026 Q4 (1 of 3 months: 2026-10)"
+    assert meta["Compared with"] == (
+        "2026 Q3, the same month: 2026-07; 2025 Q4, the same month: 2025-10"
+    )
+    [scorecard] = [t for t in dom.find_all("table") if "Every KPI" in t.text()]
+    head = [th.text() for th in scorecard.find_all("th", scope="col")]
+    assert head[1] == "2026 Q4 (2026-10)" and "2026 Q3 (2026-07)" in head
+    # Volume is compared like with like: October against July, not against all of Q3.
+    handled = next(r for r in rows(scorecard) if r[0] == "Volume handled")
+    truth = {
+        p: sum(
+            r.values["items_handled"]
+            for s in ("MNL1", "HYD1")
+            for r in sm.make_ground_truth(p, sm.SEEDS[p]).rows(s)
+        )
+        for p in ("2026-10", "2026-07")
+    }
+    assert handled[1] == f"{truth['2026-10']:,}" and handled[4] == f"{truth['2026-07']:,}"
+    titles = [h.text() for h in dom.find_all("h4")]
+    assert titles and all(t.endswith("13 months to 2026-10") for t in titles)
+
+
+def test_wins_and_issues_never_share_a_kpi(year: Path) -> None:
+    for vendor in ("acme_bpo", "teleworks", "inhouse", "latam_cx"):
+        for quarter in ("2026Q3", "2026Q4"):
+            page = report(year, "qbr", "--vendor", vendor, "--quarter", quarter).read_text()
+            dom = parse_html(page)
+            lists = {}
+            for h3 in ("Wins", "Issues"):
+                section = page.split(f"<h3>{h3}</h3>", 1)[1].split("<h3>", 1)[0]
+                lists[h3] = {li.text().split(":")[0] for li in parse_html(section).find_all("li")}
+            assert not lists["Wins"] & lists["Issues"], (vendor, quarter)
+            assert dom.find_all("h3")  # the page rendered
+
+
+def test_sla_attainment_lists_only_the_contracts_service_levels(year: Path) -> None:
+    acme = parse_html(
+        report(year, "qbr", "--vendor", "acme_bpo", "--quarter", "2026Q3").read_text()
+    )
+    sla = table(acme, "Contract service levels")
+    shown = list(rows(sla))
+    # The workspace's only contract term for Acme: SLA attainment, target 92 %, minimum 88 %.
+    assert [r[:4] for r in shown] == [
+        ["Turnaround SLA attainment", "Vendor Acme BPO Services", "92.0 %", "88.0 %"]
+    ]
+    for month, cell in zip(["2026-07", "2026-08", "2026-09"], shown[0][4:], strict=True):
+        k = card(month)["vendor", "acme_bpo", None].kpis["sla_attain"]
+        assert k.value is not None
+        assert cell == f"{SLA_WORD[k.status]} {k.value * 100:.1f} %", month
+    inhouse = parse_html(
+        report(year, "qbr", "--vendor", "inhouse", "--quarter", "2026Q3").read_text()
+    )
+    [dub1] = list(rows(table(inhouse, "Contract service levels")))
+    assert dub1[:4] == ["Average handle time", "Site DUB1 Dublin", "09:00", "12:00"]
+    for month, cell in zip(["2026-07", "2026-08", "2026-09"], dub1[4:], strict=True):
+        k = card(month)["site", "DUB1", None].kpis["aht"]
+        assert cell.startswith(SLA_WORD[k.status] + " "), month
+    teleworks = report(year, "qbr", "--vendor", "teleworks", "--quarter", "2026Q3").read_text()
+    assert "declares no contract service level for Teleworks Global" in teleworks
+    assert "Contract service levels by month" not in teleworks

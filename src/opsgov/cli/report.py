@@ -194,7 +194,7 @@ def qbr_command(
         out=out,
         template_dir=template_dir,
         fmt=fmt,
-        period=last,
+        period=f"{year}Q{number}",
         name=f"qbr-{safe}-{year}Q{number}",
         quiet=quiet,
     )

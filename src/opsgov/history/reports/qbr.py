@@ -43,6 +43,8 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("commercials", "Commercials", ("cost", "commercial", "financ", "efficien")),
 )
 """QBR sections 4-9, each with words that place a framework category in it."""
+WORKSPACE_SOURCE = "(workspace)"
+"""How a target's source names an override from the workspace's contract terms."""
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,13 @@ def qbr(
         raise HistoryError(
             f"the history has no month of {quarter_label(year, quarter)} (it has {span})"
         )
+    partial = len(have) < len(months)
+    if partial:  # like with like: the same months of the quarters compared with
+        positions = [months.index(m) for m in have]
+        prior_months = [prior_months[i] for i in positions]
+        ly_months = [ly_months[i] for i in positions]
+    prior_have = [m for m in prior_months if m in stored]
+    ly_have = [m for m in ly_months if m in stored]
     last = have[-1]
     card = query.load_card(store, last)
     scope = card.scope("vendor", vendor)
@@ -202,7 +211,7 @@ def qbr(
         raise HistoryError(f"no vendor {vendor!r} in {last}; vendors: {known or 'none'}")
     fmt = Formatter(card.reporting_currency)
     rollups = query.rollups(store, last)
-    window_first = month_offset(months[-1], -12)
+    window_first = month_offset(last, -12)
     monthly = query.measure_series(store, "vendor", vendor, ly_months[0], months[-1])
     values = {
         "now": _quarter(monthly, months, rollups, card.kpis),
@@ -210,10 +219,10 @@ def qbr(
         "last_year": _quarter(monthly, ly_months, rollups, card.kpis),
     }
     table = query.series_table(
-        store, month_offset(window_first, -12), months[-1], levels=("vendor", "site")
+        store, month_offset(window_first, -12), last, levels=("vendor", "site")
     )
     trends = build_trends(
-        table, card.kpis, first=window_first, last=months[-1], levels=("vendor", "site")
+        table, card.kpis, first=window_first, last=last, levels=("vendor", "site")
     )
     statuses = {(key[1], key[3]): s for key, s in table.statuses.items() if key[0] == "vendor"}
     monthly_values = {(key[1], key[3]): v for key, v in table.values.items() if key[0] == "vendor"}
@@ -239,16 +248,16 @@ def qbr(
     )
 
     scored = [r for r in rows if r.raw_change is not None and r.prior_better is not None]
-    wins = sorted(
-        (r for r in scored if r.prior_better),
-        key=lambda r: -_relative(r),
-    )[:3]
     issues = [r for r in rows if r.status == "red"]
     issues += sorted(
         (r for r in scored if r.prior_better is False and r.status != "red"),
         key=lambda r: -_relative(r),
     )
     issues = issues[:3]
+    wins = sorted(
+        (r for r in scored if r.prior_better and r.status != "red" and r not in issues),
+        key=lambda r: -_relative(r),
+    )[:3]
     prior_status = {
         k.id: rate(k.direction, (values["prior"] or {}).get(k.id), _target(card, vendor, k.id))
         for k in card.kpis
@@ -271,19 +280,19 @@ def qbr(
             continue
         chart_blocks.append(
             QbrChart(
-                title=f"{k.name}: 13 months to {months[-1]}",
+                title=f"{k.name}: {len(trend.charted)} months to {trend.charted[-1]}",
                 svg=drawer.xmr(trend, k, label, fmt),
                 description=describe_trend(trend, k, label, fmt),
                 signals=[s.text for s in trend.signals],
             )
         )
 
-    sla = [r for r in rows if r.status != "not_rated"]
+    sla = _sla_rows(card, vendor, months, table, fmt)
     watch = [
         r
         for r in sla
-        if sum(1 for _, _, st in r.months if st == "red") >= 2
-        or [st for _, _, st in r.months[-2:]] == ["red", "red"]
+        if sum(1 for m in r.months if m.status == "red") >= 2
+        or [m.status for m in r.months[-2:]] == ["red", "red"]
     ]
 
     grouped: dict[str, list[QbrKpi]] = {key: [] for key, _, _ in SECTIONS}
@@ -377,8 +386,18 @@ def qbr(
         "quarter": quarter_label(year, quarter),
         "months": months,
         "months_recorded": have,
-        "prior_quarter": quarter_label(*prior_q) if values["prior"] is not None else None,
-        "last_year_quarter": quarter_label(year - 1, quarter)
+        "last_month": last,
+        "partial": partial,
+        "coverage": {
+            "now": _holds(year, quarter, have),
+            "prior": _holds(*prior_q, prior_have, same=partial),
+            "last_year": _holds(year - 1, quarter, ly_have, same=partial),
+        },
+        "quarter_column": _column(quarter_label(year, quarter), have, partial),
+        "prior_quarter": _column(quarter_label(*prior_q), prior_months, partial)
+        if values["prior"] is not None
+        else None,
+        "last_year_quarter": _column(quarter_label(year - 1, quarter), ly_months, partial)
         if values["last_year"] is not None
         else None,
         "report_date": report_date,
@@ -406,6 +425,96 @@ def qbr(
         "practices": practices[:20],
         "actions": actions,
     }
+
+
+def _column(label: str, months: list[str], partial: bool) -> str:
+    """A quarter's column heading: `2026 Q3`, or `2026 Q3 (2026-07)` beside a partial one."""
+    return f"{label} ({', '.join(months)})" if partial else label
+
+
+def _holds(year: int, quarter: int, have: list[str], *, same: bool = False) -> str:
+    """What a quarter holds: `2026 Q3 (all 3 months)`, `2026 Q4 (1 of 3 months: 2026-10)`.
+
+    `same`: the quarter is compared over the same months as a partial quarter
+    (`2026 Q3, the same month: 2026-07`). Empty when the history has none of them.
+    """
+    if not have:
+        return ""
+    label = quarter_label(year, quarter)
+    if same:
+        return f"{label}, the same {'month' if len(have) == 1 else 'months'}: {', '.join(have)}"
+    if len(have) == 3:
+        return f"{label} (all 3 months)"
+    return f"{label} ({len(have)} of 3 months: {', '.join(have)})"
+
+
+@dataclass(frozen=True)
+class SlaMonth:
+    """One month of a contract service level: met, below target (met the minimum) or missed."""
+
+    month: str
+    value: str
+    status: str
+    word: str
+
+
+@dataclass(frozen=True)
+class SlaRow:
+    """A service level the workspace's contract terms set for the vendor or one of its sites."""
+
+    kpi: str
+    scope: str
+    target: str
+    minimum: str
+    months: list[SlaMonth]
+    source: str
+
+
+_SLA_WORD = {"green": "met", "amber": "below target", "red": "missed"}
+
+
+def _sla_rows(
+    card: Scorecard, vendor: str, months: list[str], table: query.SeriesTable, fmt: Formatter
+) -> list[SlaRow]:
+    """The vendor's contract service levels, month by month.
+
+    Only KPIs whose target comes from the workspace's contract terms are service levels: an
+    override for the vendor itself, or for one of its sites (shown for that site). Framework
+    targets are not SLAs. Green is met, amber met the minimum but not the target, red missed.
+    """
+    info = {k.id: k for k in card.kpis}
+    out: list[SlaRow] = []
+    for s in card.scopes:
+        if s.queue is not None:
+            continue
+        if s.level == "vendor" and s.id == vendor:
+            mark = WORKSPACE_SOURCE
+        elif s.level == "site" and s.vendor == vendor:
+            mark = f"site {s.id} {WORKSPACE_SOURCE}"
+        else:
+            continue
+        for k in s.kpis:
+            if mark not in k.target.source or k.kpi not in info:
+                continue
+            key = (s.level, s.id, "", k.kpi)
+            values, statuses = table.values.get(key, {}), table.statuses.get(key, {})
+            month_rows = []
+            for m in months:
+                st = statuses.get(m, "no_data")
+                month_rows.append(
+                    SlaMonth(m, fmt.value(info[k.kpi], values.get(m)), st, _SLA_WORD.get(st, ""))
+                )
+            out.append(
+                SlaRow(
+                    kpi=info[k.kpi].name,
+                    scope=scope_label(s, s.level, s.id),
+                    target=fmt.value(info[k.kpi], k.target.target),
+                    minimum=fmt.value(info[k.kpi], k.target.amber),
+                    months=month_rows,
+                    source=k.target.reason or k.target.source,
+                )
+            )
+    return out
 
 
 def _target(card: Scorecard, vendor: str, kpi: str) -> Target | None:
