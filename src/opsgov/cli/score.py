@@ -12,7 +12,6 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from rich.table import Table
 from rich.text import Text
 
-from opsgov.atomic import write_bytes
 from opsgov.cli.common import QuietOption, report_errors
 from opsgov.cli.progress import file_progress
 from opsgov.cli.validate import PeriodOption, check_period
@@ -21,6 +20,7 @@ from opsgov.console import make_console
 from opsgov.errors import OpsgovError
 from opsgov.history.recorder import record_score
 from opsgov.models.results import Scorecard
+from opsgov.outputset import write_set
 from opsgov.pipeline import load_definitions, score
 from opsgov.render.env import environment
 from opsgov.render.formatting import STATUS_LABEL, format_score, invalid_banner
@@ -125,7 +125,6 @@ def score_command(
     folder = out or root / defs.settings.outputs.replace("{period}", period)
     dirs = [d for d in (template_dir, root / "templates") if d is not None]
     env = environment(dirs)
-    written = []
     rendered = {}
     for name, render in OUTPUTS.items():
         try:
@@ -137,10 +136,7 @@ def score_command(
                 else ""
             )
             raise OpsgovError(f"the template for {name} failed{where}: {exc}") from exc
-    for name, body in rendered.items():  # render everything first: no half-written set
-        target = folder / name
-        write_bytes(target, body)
-        written.append(target)
+    written = write_set(folder, rendered)  # rendered first; the folder changes as one set
     recorded = None if no_history else record_score(defs, result)
     console = make_console()
     if quiet:
