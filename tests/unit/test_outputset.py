@@ -88,7 +88,7 @@ def test_stale_temporary_files_of_the_set_are_removed(tmp_path: Path) -> None:
 def test_a_file_in_the_way_is_an_output_error_and_nothing_changes(tmp_path: Path) -> None:
     folder = tmp_path / "2026-10"
     folder.write_text("not a folder", "utf-8")
-    with pytest.raises(OutputError, match="cannot write scorecard.json"):
+    with pytest.raises(OutputError, match=r"cannot write scorecard\.json"):
         write_set(folder, _set(1))
     assert folder.read_text("utf-8") == "not a folder"
     assert _leftovers(tmp_path) == []
