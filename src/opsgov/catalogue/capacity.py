@@ -77,7 +77,7 @@ CAPACITY_CODES: tuple[CodeSpec, ...] = (
     _c(
         "Q801",
         "hiring start date has passed",
-        E,
+        W,
         "A gap opens sooner than hiring and training lead times allow: the date by which "
         "hiring had to start is before the plan's date. Only surge measures (overtime, "
         "cross-skilled staff, vendor burst capacity) can close it in time.",

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from opsgov import __version__
+from opsgov.cli import capacity as capacity_cmd
 from opsgov.cli import explain as explain_cmd
 from opsgov.cli import history as history_cmd
 from opsgov.cli import init as init_cmd
@@ -64,6 +65,7 @@ explain_cmd.register(app)
 history_cmd.register(app)
 report_cmd.register(app)
 playbook_cmd.register(app)
+capacity_cmd.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,109 @@
+"""`opsgov capacity` end to end on the sample workspace: its outputs, json, explain, errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import REPO, invoke
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ws = tmp_path_factory.mktemp("capacity") / "ws"
+    shutil.copytree(REPO / "sample_data", ws, ignore=shutil.ignore_patterns("out", "history*"))
+    months = sorted(p.name for p in (ws / "inbox").iterdir() if p.is_dir())[-2:]
+    for period in months:
+        invoke(["score", "--period", period, "--workspace", str(ws), "-q"])
+    return ws
+
+
+def _history(ws: Path, site: str, queue: str, measure: str) -> list[float]:
+    with sqlite3.connect(ws / "history.sqlite") as conn:
+        rows = conn.execute(
+            "SELECT m.value FROM measures m JOIN scopes s ON s.id = m.scope_id "
+            "JOIN runs r ON r.id = s.run_id WHERE s.level = 'site' AND s.scope = ? "
+            "AND s.queue = ? AND m.measure = ? ORDER BY r.period",
+            (site, queue, measure),
+        ).fetchall()
+    return [float(v) for (v,) in rows]
+
+
+def test_plan_json_matches_files_and_the_arithmetic(workspace: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan"
+    result = invoke(["capacity", "-w", str(workspace), "--out", str(out), "--format", "json"])
+    plan = json.loads(result.stdout)
+    assert plan == json.loads((out / "capacity.json").read_text(encoding="utf-8"))
+    assert {p.name for p in out.iterdir()} == {
+        "capacity.json", "capacity.md", "capacity.html", "capacity.xlsx"
+    }  # fmt: skip
+    # DUB1 general in German: two months of history -> their mean; 25 % German (declared);
+    # AHT = handle seconds / items handled; 160 paid hours, 85 % occupancy, 30 % shrinkage.
+    volume = _history(workspace, "DUB1", "general", "items_received")
+    handle = _history(workspace, "DUB1", "general", "handle_seconds")
+    handled = _history(workspace, "DUB1", "general", "items_handled")
+    aht = sum(handle) / sum(handled)
+    expected = sum(volume) / len(volume) * 0.25 * aht / 3600 / (160 * 0.85) / (1 - 0.3)
+    stream = next(
+        s
+        for s in plan["streams"]
+        if (s["site"], s["queue"], s["language"]) == ("DUB1", "general", "de")
+    )
+    assert stream["months"][0]["fte"] == pytest.approx(expected, rel=1e-9)
+    # the site's gap is its summed requirement against HR's closing headcount less attrition
+    site = next(s for s in plan["sites"] if s["site"] == "DUB1" and s["queue"] == "")
+    first = site["months"][0]
+    dub_fte = sum(s["months"][0]["fte"] for s in plan["streams"] if s["site"] == "DUB1")
+    assert first["required_fte"] == pytest.approx(dub_fte)
+    heads = _history(workspace, "DUB1", "", "hc_end")[-1]
+    leavers = sum(_history(workspace, "DUB1", "", "leavers"))
+    average = sum(_history(workspace, "DUB1", "", "hc_avg"))
+    assert first["headcount"] == pytest.approx(heads * (1 - leavers / average))
+    # every figure can be explained; child safety is one site's alone
+    assert all(r["explain"] for r in plan["resilience"])
+    assert any(f["code"] == "Q806" and "child_safety" in f["message"] for f in plan["findings"])
+
+
+def test_outputs_are_deterministic_and_self_contained(workspace: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    invoke(["capacity", "-w", str(workspace), "--out", str(first), "-q"])
+    invoke(["capacity", "-w", str(workspace), "--out", str(second), "-q"])
+    for name in ("capacity.json", "capacity.md", "capacity.html", "capacity.xlsx"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    html = (first / "capacity.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "http://" not in html and "https://" not in html
+    assert 'class="heat"' in html and "st-red" in html
+    book = load_workbook(first / "capacity.xlsx", read_only=True)
+    assert book.sheetnames == [
+        "FTE plan", "Forecasts", "Gaps", "Resilience", "Single points", "Findings"
+    ]  # fmt: skip
+    header = next(book["FTE plan"].iter_rows(max_row=1, values_only=True))
+    assert header[:5] == ("Site", "Queue", "Language", "Model", "Row")
+
+
+def test_text_output_and_explain(workspace: Path, tmp_path: Path) -> None:
+    result = invoke(["capacity", "-w", str(workspace), "--out", str(tmp_path)])
+    assert "If a site went dark" in result.stdout
+    assert "Shrinkage divides" in result.stdout
+    explained = invoke(["capacity", "-w", str(workspace), "--explain", "split/general"])
+    assert "split/general" in explained.stdout and "one pool" in explained.stdout
+    many = invoke(["capacity", "-w", str(workspace), "--explain", "gap/DUB1"])
+    assert many.stdout.count("gap/DUB1/") == 6  # one per planned month
+    assert "1 - attrition" in many.stdout
+
+
+def test_unknown_figure_and_missing_settings_are_clear(workspace: Path, tmp_path: Path) -> None:
+    bad = invoke(["capacity", "-w", str(workspace), "--explain", "split/genral"], code=2)
+    assert "Did you mean `split/general`?" in bad.stderr
+    bare = tmp_path / "bare"
+    shutil.copytree(workspace, bare, ignore=shutil.ignore_patterns("out", "inbox"))
+    settings = bare / "opsgov.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text[: text.index("# Capacity planning")], encoding="utf-8")
+    missing = invoke(["capacity", "-w", str(bare)], code=2)
+    assert "no `capacity:` settings" in missing.stderr
