@@ -19,9 +19,10 @@ import matplotlib
 from markupsafe import Markup, escape
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from opsgov.history.spc import Limits, Signal
+from opsgov.models.results import Target
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -45,6 +46,8 @@ CENTRE = "#57606a"
 GOOD = "#1a7f37"
 BAD = "#cf222e"
 NEUTRAL = "#bf8700"
+TARGET = "#1a7f37"
+BANDS = {"green": "#dafbe1", "amber": "#fff8c5", "red": "#ffebe9"}
 
 _ID = re.compile(r'\bid="([^"]+)"')
 _HREF = re.compile(r'xlink:href="#([^"]+)"')
@@ -88,6 +91,98 @@ def _figure(width: float, height: float) -> Figure:
     return fig
 
 
+def y_span(
+    values: Sequence[float], target: Target | None, limits: Limits | None = None
+) -> tuple[float, float]:
+    """The y range of a chart: the data, its limits and its target lines.
+
+    Never narrower than twice the KPI's amber band (or 5 % of the largest value without
+    thresholds), so that routine noise is not drawn as a cliff.
+    """
+    shown = [*values]
+    if limits is not None:
+        shown += [limits.lnpl, limits.unpl]
+    width = 0.0
+    if target is not None:
+        lines = [v for v in (target.target, target.green, target.amber) if v is not None]
+        if target.band_amber is not None:
+            lines += list(target.band_amber)
+        shown += lines
+        if target.green is not None and target.amber is not None:
+            width = abs(target.green - target.amber)
+        elif target.band_green is not None:
+            width = target.band_green[1] - target.band_green[0]
+    low, high = min(shown), max(shown)
+    least = max(2 * width, abs(high) * 0.05, 1e-9)
+    if high - low < least:
+        middle = (high + low) / 2
+        low, high = middle - least / 2, middle + least / 2
+    pad = (high - low) * 0.08
+    return low - pad, high + pad
+
+
+def bands(direction: str, target: Target | None) -> list[tuple[float, float, str]]:
+    """The RAG zones of a KPI as (low, high, status) spans of the y axis (inf for open ends)."""
+    inf = float("inf")
+    if target is None:
+        return []
+    if target.band_green is not None and target.band_amber is not None:
+        (gl, gh), (al, ah) = target.band_green, target.band_amber
+        return [
+            (-inf, al, "red"),
+            (al, gl, "amber"),
+            (gl, gh, "green"),
+            (gh, ah, "amber"),
+            (ah, inf, "red"),
+        ]
+    if target.green is None or target.amber is None:
+        return []
+    g, a = target.green, target.amber
+    if direction == "lower_is_better":
+        return [(-inf, g, "green"), (g, a, "amber"), (a, inf, "red")]
+    if direction == "higher_is_better":
+        return [(-inf, a, "red"), (a, g, "amber"), (g, inf, "green")]
+    return []
+
+
+def distinct_ticks(low: float, high: float, label: Callable[[float], str]) -> list[float]:
+    """Round tick positions in [low, high] whose labels differ at the precision shown."""
+    located = MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
+    ticks = [float(t) for t in located if low <= t <= high]
+    seen: dict[str, float] = {}
+    for t in ticks:
+        seen.setdefault(label(t), t)
+    return sorted(seen.values())
+
+
+def _decorate(
+    ax: Any,
+    low: float,
+    high: float,
+    direction: str,
+    target: Target | None,
+    axis: Callable[[float], str],
+) -> None:
+    """RAG bands behind the data, the target as a line, and distinct y ticks."""
+    for start, end, status in bands(direction, target):
+        lo, hi = max(start, low), min(end, high)
+        if hi > lo:
+            ax.axhspan(lo, hi, color=BANDS[status], linewidth=0, zorder=0)
+    if target is not None and target.target is not None and low <= target.target <= high:
+        ax.axhline(target.target, color=TARGET, linestyle=":", linewidth=1.1, zorder=2)
+        ax.annotate(
+            f"target {axis(target.target)}",
+            xy=(0.0, target.target),
+            xycoords=("axes fraction", "data"),
+            xytext=(3, 2),
+            textcoords="offset points",
+            fontsize=6.5,
+            color=TARGET,
+        )
+    ax.set_ylim(low, high)
+    ax.yaxis.set_major_locator(FixedLocator(distinct_ticks(low, high, axis)))
+
+
 def _ticks(periods: Sequence[str], most: int = 8) -> list[int]:
     step = max(1, -(-len(periods) // most))
     last = len(periods) - 1
@@ -106,6 +201,8 @@ def xmr_svg(
     *,
     axis: Callable[[float], str],
     good: Callable[[Signal], bool | None] = lambda s: None,
+    target: Target | None = None,
+    direction: str = "higher_is_better",
     width: float = 6.4,
     height: float = 2.3,
 ) -> Markup:
@@ -121,6 +218,9 @@ def xmr_svg(
         signals: Signals to mark (indexes into `values`).
         axis: How a value is written on the y axis.
         good: Whether a signal is favourable (green), unfavourable (red) or neither.
+        target: The KPI's target and thresholds: a target line and RAG bands are drawn, and
+            the y range is never narrower than twice the amber band.
+        direction: The KPI's direction (which side of the thresholds is green).
         width: Width in inches (the page scales it).
         height: Height in inches.
 
@@ -166,6 +266,7 @@ def xmr_svg(
             )
         ticks = _ticks(periods)
         ax.set_xticks(ticks, [periods[i] for i in ticks])
+        _decorate(ax, *y_span(values, target, limits), direction, target, axis)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: axis(y)))
         ax.set_xlim(-0.5, max(len(values) - 0.5, 0.5))
         ax.spines[["top", "right"]].set_visible(False)
@@ -180,10 +281,15 @@ def sparkline_svg(
     values: Sequence[float | None],
     *,
     colour: str = INK,
+    target: Target | None = None,
     width: float = 1.4,
     height: float = 0.32,
 ) -> Markup:
-    """A small line without axes: the shape of a series, its last value marked."""
+    """A small line without axes: the shape of a series, its last value marked.
+
+    The y range is never narrower than twice the KPI's amber band (`y_span`), so a flat
+    series is drawn flat, and the target is a dotted line where it falls in the range.
+    """
     with matplotlib.rc_context(_RC):
         fig = _figure(width, height)
         ax = fig.add_axes((0.02, 0.1, 0.96, 0.8))
@@ -191,6 +297,10 @@ def sparkline_svg(
         xs = [i for i, v in enumerate(values) if v is not None]
         ys = [v for v in values if v is not None]
         if ys:
+            low, high = y_span(ys, target)
+            ax.set_ylim(low, high)
+            if target is not None and target.target is not None and low <= target.target <= high:
+                ax.axhline(target.target, color=TARGET, linestyle=":", linewidth=0.8)
             ax.plot(xs, ys, color=colour, linewidth=1.1)
             ax.plot(xs[-1:], ys[-1:], marker="o", markersize=2.6, color=colour)
         ax.set_xlim(-0.5, max(len(values) - 0.5, 0.5))

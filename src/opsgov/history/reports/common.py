@@ -19,7 +19,7 @@ from markupsafe import Markup
 from opsgov.errors import OpsgovError
 from opsgov.history.spc import Signal
 from opsgov.history.trends import Trend, month_offset
-from opsgov.models.results import KpiInfo, ScopeResult, Scorecard
+from opsgov.models.results import KpiInfo, ScopeResult, Scorecard, Target
 from opsgov.render.formatting import STATUS_LABEL, format_change, format_value
 
 UNCHANGED = "unchanged"
@@ -82,12 +82,20 @@ def window(last: str, months: int) -> tuple[str, str]:
     return month_offset(last, -(months - 1)), last
 
 
-def unicode_spark(values: Sequence[float | None]) -> str:
-    """A sparkline in block characters (for Markdown and table cells); blanks for gaps."""
+def unicode_spark(values: Sequence[float | None], band: float | None = None) -> str:
+    """A sparkline in block characters (for Markdown and table cells); blanks for gaps.
+
+    The scale is never narrower than twice `band` (the KPI's amber band) or 5 % of the
+    largest value, so a flat series stays flat rather than filling the height with noise.
+    """
     present = [v for v in values if v is not None]
     if not present:
         return ""
     low, high = min(present), max(present)
+    least = max(2 * (band or 0.0), abs(high) * 0.05)
+    if high - low < least:
+        low = (high + low - least) / 2
+        high = low + least
     span = high - low
     out = []
     for v in values:
@@ -187,7 +195,14 @@ class Charts:
         self.registry.append(chart_id)
         return chart_id
 
-    def xmr(self, trend: Trend, info: KpiInfo, label: str, fmt: Formatter) -> Markup | None:
+    def xmr(
+        self,
+        trend: Trend,
+        info: KpiInfo,
+        label: str,
+        fmt: Formatter,
+        target: Target | None = None,
+    ) -> Markup | None:
         """The XmR chart of a trend (None when charts are off or the series is empty)."""
         if not self.enabled or not trend.charted:
             return None
@@ -204,15 +219,23 @@ class Charts:
             trend.chart.signals,
             axis=fmt.axis(info),
             good=lambda s: _good(trend, s),
+            target=target,
+            direction=info.direction,
         )
 
-    def spark(self, values: Sequence[float | None], title: str, description: str) -> Markup | None:
+    def spark(
+        self,
+        values: Sequence[float | None],
+        title: str,
+        description: str,
+        target: Target | None = None,
+    ) -> Markup | None:
         """A sparkline (None when charts are off or there is nothing to draw)."""
         if not self.enabled or all(v is None for v in values):
             return None
         from opsgov.history.reports.charts import sparkline_svg
 
-        return sparkline_svg(self._next(), title, description, values)
+        return sparkline_svg(self._next(), title, description, values, target=target)
 
 
 def _good(trend: Trend, signal: Signal) -> bool | None:

@@ -21,6 +21,7 @@ from opsgov.history.reports.common import (
     unicode_spark,
     window,
 )
+from opsgov.history.reports.summary import band_width
 from opsgov.history.schema import HistoryError
 from opsgov.history.store import HistoryStore
 from opsgov.history.trends import COMPOSITE, months_between
@@ -171,7 +172,7 @@ def dashboard(
     for info in [COMPOSITE_INFO, *scored]:
         series = _series(table, ("global", "global", "", info.id), months)
         if info.id == COMPOSITE:
-            value, status = glob.composite, glob.status
+            value, status, target = glob.composite, glob.status, None
             change = (
                 None
                 if glob.composite is None or glob.previous_composite is None
@@ -182,6 +183,7 @@ def dashboard(
             value = result.value if result else None
             status = result.status if result else "no_data"
             change = result.change if result else None
+            target = result.target if result else None
         tiles.append(
             Tile(
                 name=info.name,
@@ -193,8 +195,9 @@ def dashboard(
                     series,
                     f"{info.name}, whole operation, {months[0]} to {months[-1]}",
                     _spark_text(series, months, info, fmt),
+                    target,
                 ),
-                spark_text=unicode_spark(series),
+                spark_text=unicode_spark(series, band_width(target)),
             )
         )
     regions = [s for s in top if s.level == "region"]

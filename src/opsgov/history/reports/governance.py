@@ -164,7 +164,9 @@ def _charts(
         level, scope_id, _, kpi = key
         label = scope_name(scopes, level, scope_id)
         k = info[kpi]
-        svg = charts.xmr(found, k, label, fmt)
+        scope = scopes.get((level, scope_id))
+        result = scope.kpi(kpi) if scope is not None else None
+        svg = charts.xmr(found, k, label, fmt, result.target if result else None)
         blocks.append(
             ChartBlock(
                 title=f"{k.name}: {label}",

@@ -281,7 +281,7 @@ def qbr(
         chart_blocks.append(
             QbrChart(
                 title=f"{k.name}: {len(trend.charted)} months to {trend.charted[-1]}",
-                svg=drawer.xmr(trend, k, label, fmt),
+                svg=drawer.xmr(trend, k, label, fmt, _target(card, vendor, kid)),
                 description=describe_trend(trend, k, label, fmt),
                 signals=[s.text for s in trend.signals],
             )
