@@ -19,6 +19,7 @@ from pydantic_core import ErrorDetails
 
 from opsgov.issues import Issue, Location, make_issue
 from opsgov.models.common import Definition
+from opsgov.models.contract import Contract
 from opsgov.models.framework import Framework
 from opsgov.models.playbook import Playbook
 from opsgov.models.profile import Profile
@@ -32,6 +33,7 @@ KINDS: dict[str, type[Definition]] = {
     "workspace": Workspace,
     "intake_profile": Profile,
     "playbook": Playbook,
+    "contract": Contract,
 }
 """Every definition kind, by the value of its `kind` key."""
 

@@ -9,6 +9,7 @@ import fnmatch
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from opsgov import forked
 from opsgov.definitions import load_definition
@@ -27,6 +28,8 @@ from opsgov.intake.readers import check_workbook, read_workbook
 from opsgov.intake.sniff import FileFormat, sniff
 from opsgov.issues import Issue, Location, Severity, make_issue
 from opsgov.lint.run import lint_workspace
+from opsgov.models.common import Definition
+from opsgov.models.contract import Contract
 from opsgov.models.framework import NUMERIC_KINDS, Framework
 from opsgov.models.profile import Profile
 from opsgov.models.registry import Registry, Site
@@ -54,6 +57,7 @@ class Definitions:
     framework: Framework
     registry: Registry
     profiles: tuple[Profile, ...]
+    contracts: tuple[Contract, ...] = ()
 
     def name(self, path: Path) -> str:
         """A file as reports name it: relative to the workspace when inside it.
@@ -68,6 +72,20 @@ class Definitions:
     def inputs(self, period: str) -> Path:
         """The folder of a period's files."""
         return self.root / self.settings.inputs.replace("{period}", period)
+
+
+D = TypeVar("D", bound=Definition)
+
+
+def _folder(folder: Path, kind: type[D]) -> tuple[D, ...]:
+    """The definitions of one kind in a folder's YAML files, by file name."""
+    found: list[D] = []
+    if folder.is_dir():
+        for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+            loaded = load_definition(path).definition
+            if isinstance(loaded, kind):
+                found.append(loaded)
+    return tuple(found)
 
 
 def load_definitions(root: Path) -> Definitions:
@@ -87,14 +105,9 @@ def load_definitions(root: Path) -> Definitions:
     registry = load_definition(root / settings.registry).definition
     assert isinstance(framework, Framework)
     assert isinstance(registry, Registry)
-    profiles: list[Profile] = []
-    folder = root / settings.profiles
-    if folder.is_dir():
-        for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
-            loaded = load_definition(path).definition
-            if isinstance(loaded, Profile):
-                profiles.append(loaded)
-    return Definitions(root, settings, framework, registry, tuple(profiles))
+    profiles = _folder(root / settings.profiles, Profile)
+    contracts = _folder(root / settings.contracts, Contract)
+    return Definitions(root, settings, framework, registry, profiles, contracts)
 
 
 @dataclass
@@ -430,6 +443,33 @@ def _fx(defs: Definitions) -> tuple[FxTable, list[Issue]]:
     return load_fx(path, defs.name(path))
 
 
+def score_inputs(
+    defs: Definitions,
+    run: ValidationRun,
+    period: str,
+    report_date: str,
+    previous: Scorecard | None = None,
+) -> ScoreInputs:
+    """What the scorecard of a validated period is built from (rows with errors left out)."""
+    blocks, excluded = _excluding_invalid(run)
+    fx, _ = _fx(defs)
+    live = [s for s in defs.registry.sites if _live_in(s, period)]
+    return ScoreInputs(
+        framework=defs.framework,
+        registry=defs.registry,
+        settings=defs.settings,
+        blocks=blocks,
+        fx=fx,
+        period=period,
+        report_date=report_date,
+        live_sites=live,
+        paths=run.paths,
+        findings={s.value: sum(1 for i in run.issues if i.severity == s) for s in Severity},
+        excluded_rows=excluded,
+        previous=previous,
+    )
+
+
 def _card(
     defs: Definitions, run: ValidationRun, period: str, report_date: str, previous: Scorecard | None
 ) -> tuple[Scorecard, list[Issue]]:
@@ -438,25 +478,7 @@ def _card(
     The card counts every finding of the run and lists in full those at no cell of an input
     file (FX, computing, plausibility), so each output can show them.
     """
-    blocks, excluded = _excluding_invalid(run)
-    fx, _ = _fx(defs)
-    live = [s for s in defs.registry.sites if _live_in(s, period)]
-    card, computed = build_scorecard(
-        ScoreInputs(
-            framework=defs.framework,
-            registry=defs.registry,
-            settings=defs.settings,
-            blocks=blocks,
-            fx=fx,
-            period=period,
-            report_date=report_date,
-            live_sites=live,
-            paths=run.paths,
-            findings={s.value: sum(1 for i in run.issues if i.severity == s) for s in Severity},
-            excluded_rows=excluded,
-            previous=previous,
-        )
-    )
+    card, computed = build_scorecard(score_inputs(defs, run, period, report_date, previous))
     seen = {(i.code, i.message) for i in run.issues}
     new = [i for i in dict.fromkeys(computed) if (i.code, i.message) not in seen]
     everything = [*run.issues, *new]

@@ -32,6 +32,7 @@ def _files(name: str, framework: str, today: dt.date) -> dict[str, str]:
         "framework.yaml": frameworks[framework]
         .read_text("utf-8")
         .replace("$schema=../schemas/", "$schema=schemas/", 1),
+        "contracts/example_bpo.yaml": filled("contract.yaml"),
         "inbox/README.md": "Put each month's files from the sites in a folder YYYY-MM here.\n",
         # playbooks/ sits one level down, as in the repository: `../schemas/` still resolves.
         "playbooks/new_site_launch.yaml": (

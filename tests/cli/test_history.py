@@ -29,6 +29,7 @@ import pytest
 from opsgov.history import HistoryStore, Submission, connect
 from opsgov.history import query as hq
 from opsgov.history.export import safe_cell
+from opsgov.history.schema import SCHEMA_VERSION
 from opsgov.models.results import KpiInfo, KpiResult, Level, ScopeResult, Scorecard, Target
 from tests.conftest import REPO, invoke
 
@@ -93,7 +94,7 @@ def test_store_connection_settings(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30_000
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     finally:
         conn.close()
 

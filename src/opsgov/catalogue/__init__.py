@@ -1,14 +1,15 @@
 """The catalogue of finding codes, one table per pipeline stage.
 
 Codes are stable: a retired code is never reused. Prefixes: D1xx definitions, W2xx workbook
-structure, V3xx cell values, K4xx computation, S5xx scoring, P6xx playbooks,
-Q8xx capacity plans (D18x lints their settings).
+structure, V3xx cell values, K4xx computation, S5xx scoring, P6xx playbooks, C7xx contracts
+(D166-D179 lint them), Q8xx capacity plans (D18x lints their settings).
 """
 
 from __future__ import annotations
 
 from opsgov.catalogue.capacity import CAPACITY_CODES
 from opsgov.catalogue.compute import COMPUTE_CODES
+from opsgov.catalogue.contracts import CONTRACT_CODES
 from opsgov.catalogue.definitions import DEFINITION_CODES
 from opsgov.catalogue.playbooks import PLAYBOOK_CODES
 from opsgov.catalogue.values import VALUE_CODES
@@ -27,7 +28,13 @@ def _build(*tables: tuple[CodeSpec, ...]) -> dict[str, CodeSpec]:
 
 
 CATALOGUE: dict[str, CodeSpec] = _build(
-    DEFINITION_CODES, WORKBOOK_CODES, VALUE_CODES, COMPUTE_CODES, PLAYBOOK_CODES, CAPACITY_CODES
+    DEFINITION_CODES,
+    WORKBOOK_CODES,
+    VALUE_CODES,
+    COMPUTE_CODES,
+    PLAYBOOK_CODES,
+    CAPACITY_CODES,
+    CONTRACT_CODES,
 )
 
 

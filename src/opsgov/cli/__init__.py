@@ -9,6 +9,7 @@ import typer
 
 from opsgov import __version__
 from opsgov.cli import capacity as capacity_cmd
+from opsgov.cli import credits as credits_cmd
 from opsgov.cli import explain as explain_cmd
 from opsgov.cli import history as history_cmd
 from opsgov.cli import init as init_cmd
@@ -66,6 +67,7 @@ history_cmd.register(app)
 report_cmd.register(app)
 playbook_cmd.register(app)
 capacity_cmd.register(app)
+credits_cmd.register(app)
 
 
 def main() -> None:

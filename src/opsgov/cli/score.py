@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +12,7 @@ from rich.text import Text
 
 from opsgov.cli.common import QuietOption, report_errors
 from opsgov.cli.progress import file_progress
-from opsgov.cli.validate import PeriodOption, check_period
+from opsgov.cli.validate import PeriodOption, check_period, check_report_date
 from opsgov.cli.workspace import WorkspaceOption, workspace_root
 from opsgov.console import make_console
 from opsgov.errors import OpsgovError
@@ -25,7 +23,6 @@ from opsgov.pipeline import load_definitions, score
 from opsgov.render.env import environment
 from opsgov.render.formatting import STATUS_LABEL, format_score, invalid_banner
 from opsgov.render.outputs import OUTPUTS
-from opsgov.validate.rows import period_bounds
 from opsgov.workspace import display_path
 
 EPILOG = """Examples:
@@ -106,12 +103,7 @@ def score_command(
     period = check_period(period)
     if period is None:
         raise OpsgovError("give --period YYYY-MM")
-    if report_date is None:
-        report_date = period_bounds(period)[1].isoformat()
-    elif not re.fullmatch(r"\d{4}-\d{2}-\d{2}", report_date):
-        raise OpsgovError(f"--report-date must be YYYY-MM-DD; got {report_date!r}")
-    else:
-        dt.date.fromisoformat(report_date)
+    report_date = check_report_date(report_date, period)
     root = workspace_root(workspace)
     defs = load_definitions(root)
     with file_progress(not quiet) as progress:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Annotated
@@ -26,6 +27,7 @@ from opsgov.intake.readers import read_workbook
 from opsgov.issues import Issue
 from opsgov.pipeline import load_definitions, validate
 from opsgov.report import FindingsReport
+from opsgov.validate.rows import period_bounds
 from opsgov.workspace import display_path
 
 EPILOG = """Examples:
@@ -40,6 +42,19 @@ EPILOG = """Examples:
 PeriodOption = Annotated[
     str | None, typer.Option("--period", "-p", help="The month, YYYY-MM.", show_default=False)
 ]
+
+
+def check_report_date(given: str | None, period: str) -> str:
+    """`--report-date` checked (YYYY-MM-DD, a real date), or the period's last day."""
+    if given is None:
+        return period_bounds(period)[1].isoformat()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", given):
+        raise OpsgovError(f"--report-date must be YYYY-MM-DD; got {given!r}")
+    try:
+        dt.date.fromisoformat(given)
+    except ValueError as exc:
+        raise OpsgovError(f"--report-date is not a date: {given!r}") from exc
+    return given
 
 
 def check_period(period: str | None) -> str | None:

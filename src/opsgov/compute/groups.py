@@ -70,6 +70,10 @@ class Groups:
                 else:
                     slot[measure_id] = part
 
+    def without_days(self, days: set[tuple[str, int]]) -> Groups:
+        """A copy without the groups of some (site, date ordinal) days (declared exclusions)."""
+        return Groups({k: v for k, v in self.data.items() if (k[0], k[1]) not in days})
+
     @classmethod
     def of(cls, blocks: Sequence[Block]) -> Groups:
         """Partials of all blocks."""

@@ -16,7 +16,13 @@ Tables:
   the framework's KPI, category and measure definitions, every scope (level, id, queue) with its
   measures, KPI results and category scores, the playbooks that fired, and each site's
   submission (files, errors, missing, late);
-- `restatements`: each number a re-score changed (old and new), per scope and KPI or measure.
+- `restatements`: each number a re-score changed (old and new), per scope and KPI or measure;
+- `credit_months` and `credit_ledger` (schema 2): each contract's monthly credits as
+  `opsgov credits` last worked them out (money as exact decimal text, in the contract's
+  currency), per month and per service level, with the earn-back status.
+
+Upgrades are migrations in order (`_MIGRATIONS`): a store of an older schema is brought up to
+date in one transaction when it is opened.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from pathlib import Path
 
 from opsgov.errors import OpsgovError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """`PRAGMA user_version` of the current schema."""
 BUSY_TIMEOUT_MS = 30_000
 
@@ -183,6 +189,46 @@ CREATE TABLE restatements (
 CREATE INDEX restatements_period ON restatements(period, log_id);
 """
 
+_CREDITS = """
+CREATE TABLE credit_months (
+  contract TEXT NOT NULL,
+  period TEXT NOT NULL CHECK (period GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]'),
+  vendor TEXT NOT NULL,
+  version TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  charges TEXT,
+  at_risk TEXT,
+  cap TEXT,
+  before_cap TEXT NOT NULL,
+  cap_binds INTEGER NOT NULL CHECK (cap_binds IN (0, 1)),
+  credited TEXT NOT NULL,
+  earned_back TEXT NOT NULL,
+  net TEXT NOT NULL,
+  recorded TEXT NOT NULL,
+  PRIMARY KEY (contract, period)
+) WITHOUT ROWID;
+CREATE TABLE credit_ledger (
+  contract TEXT NOT NULL,
+  period TEXT NOT NULL,
+  sl TEXT NOT NULL,
+  kpi TEXT NOT NULL,
+  critical INTEGER NOT NULL CHECK (critical IN (0, 1)),
+  value REAL,
+  target REAL NOT NULL,
+  minimum REAL NOT NULL,
+  status TEXT NOT NULL,
+  credit TEXT NOT NULL,
+  credited TEXT NOT NULL,
+  earn_back TEXT,
+  earned TEXT NOT NULL,
+  PRIMARY KEY (contract, period, sl),
+  FOREIGN KEY (contract, period) REFERENCES credit_months(contract, period) ON DELETE CASCADE
+) WITHOUT ROWID;
+"""
+
+_MIGRATIONS: dict[int, str] = {1: _SCHEMA, 2: _CREDITS}
+"""Version -> the statements that bring a store from the version before up to it."""
+
 
 class HistoryError(OpsgovError):
     """The history store cannot be opened or used."""
@@ -244,10 +290,11 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
             tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
             if tables.fetchone()[0]:
                 raise HistoryError(f"{path} is an SQLite file, but not an opsgov history store")
-            for statement in _SCHEMA.split(";"):
+        for target in range(current + 1, SCHEMA_VERSION + 1):
+            for statement in _MIGRATIONS[target].split(";"):
                 if statement.strip():
                     conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -7,16 +7,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opsgov.definitions import Loaded, load_definition
-from opsgov.fx import load_fx
+from opsgov.fx import FxTable, load_fx
 from opsgov.issues import Issue, Location, make_issue
 from opsgov.lint.capacity import check_capacity
 from opsgov.lint.common import did_you_mean
+from opsgov.lint.contract import check_contract
 from opsgov.lint.formulas import check_formulas
 from opsgov.lint.framework import check_overrides, check_structure, check_targets
 from opsgov.lint.playbook import check_playbook_among, check_workspace_owners
 from opsgov.lint.profile import check_profile
 from opsgov.lint.registry import check_registry
 from opsgov.models.common import Definition
+from opsgov.models.contract import Contract
 from opsgov.models.framework import Framework
 from opsgov.models.playbook import Playbook
 from opsgov.models.profile import Profile
@@ -27,6 +29,7 @@ from opsgov.reference import is_currency
 from opsgov.report import FindingsReport
 from opsgov.resources import builtin_frameworks
 from opsgov.workspace import BUILTIN_PREFIX, SETTINGS_FILE, display_path, resolve_ref
+from opsgov.yamlio import YamlDocument
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 
@@ -161,6 +164,51 @@ def _workspace_refs(session: _Session, path: Path, loaded: Loaded[Definition]) -
         )
 
 
+def _only(session: _Session, kind: type[Definition]) -> Definition | None:
+    found = [ld.definition for ld in session.loaded.values() if isinstance(ld.definition, kind)]
+    return found[0] if len(found) == 1 else None
+
+
+def _contract(session: _Session, doc: YamlDocument, contract: Contract) -> Iterable[Issue]:
+    framework, registry = _only(session, Framework), _only(session, Registry)
+    settings_path = next(
+        (p for p, ld in session.loaded.items() if isinstance(ld.definition, Workspace)), None
+    )
+    fx: FxTable | None = None
+    reporting: str | None = None
+    if settings_path is not None:
+        settings = session.loaded[settings_path].definition
+        assert isinstance(settings, Workspace)
+        reporting = settings.reporting_currency
+        fx_path = settings_path.parent / settings.fx_rates if settings.fx_rates else None
+        fx = load_fx(fx_path, display_path(fx_path))[0] if fx_path and fx_path.is_file() else None
+    return check_contract(
+        doc,
+        contract,
+        framework if isinstance(framework, Framework) else None,
+        registry if isinstance(registry, Registry) else None,
+        fx,
+        reporting,
+    )
+
+
+def _one_contract_per_vendor(session: _Session) -> Iterable[Issue]:
+    first: dict[str, str] = {}
+    for path, loaded in session.loaded.items():
+        contract = loaded.definition
+        if not isinstance(contract, Contract) or loaded.doc is None:
+            continue
+        if contract.vendor in first:
+            yield make_issue(
+                "D178",
+                f"vendor `{contract.vendor}` already has a contract in {first[contract.vendor]}",
+                location=loaded.doc.locate(("vendor",)),
+                field="vendor",
+            )
+        else:
+            first[contract.vendor] = session.display[path]
+
+
 def lint_paths(paths: Sequence[Path]) -> FindingsReport:
     """Lint files and folders; a folder holding `opsgov.yaml` is linted as a workspace."""
     session = _Session()
@@ -201,6 +249,9 @@ def lint_paths(paths: Sequence[Path]) -> FindingsReport:
         elif isinstance(definition, Playbook):
             others = [ld.definition for ld in session.loaded.values()]
             session.issues.extend(check_playbook_among(doc, definition, others))
+        elif isinstance(definition, Contract):
+            session.issues.extend(_contract(session, doc, definition))
+    session.issues.extend(_one_contract_per_vendor(session))
     return FindingsReport.build("lint", list(session.display.values()), session.issues)
 
 

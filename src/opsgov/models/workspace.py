@@ -79,6 +79,11 @@ class Workspace(Definition):
         "(default `history.sqlite` in the workspace; keep it on a local disk). "
         "`opsgov score --no-history` leaves it alone.",
     )
+    contracts: str = Field(
+        default="contracts",
+        description="Folder of vendor contracts (`kind: contract`, one file per vendor), for "
+        "`opsgov credits`.",
+    )
     playbooks: str = Field(
         default="playbooks",
         description="Folder of this workspace's playbooks; they take precedence over the "

@@ -311,3 +311,36 @@ def build_scorecard(inputs: ScoreInputs) -> tuple[Scorecard, list[Issue]]:
         inputs={name: _sha256(path) for name, path in sorted(inputs.paths.items())},
     )
     return card, issues
+
+
+def score_scope(
+    inputs: ScoreInputs,
+    groups: Groups,
+    *,
+    scope_id: str,
+    name: str,
+    sites: Sequence[str],
+    queues: Sequence[str] = (),
+) -> ScopeResult:
+    """One ad-hoc scope (some sites, some queues) computed exactly as the scorecard's scopes are.
+
+    Used by contracts, whose service levels cover part of a vendor: each site's measures are
+    rolled up from the same partials, converted at the period's rate, and combined by
+    the same scorer (a ratio of sums, sites without a KPI's measures left out of it).
+    """
+    fw, reporting = inputs.framework, inputs.settings.reporting_currency
+    local = site_measures(groups, fw, by_queue=bool(queues))
+    wanted = set(queues)
+    parts: list[Measures] = []
+    members: list[str] = []
+    for site_id in sites:
+        site = inputs.registry.site(site_id)
+        if site is None:
+            continue
+        rate = inputs.fx.rate(inputs.period, site.currency, reporting)
+        keys = [k for k in local if k[0] == site_id and (not wanted or k[1] in wanted)]
+        if not keys:
+            continue
+        members.append(site_id)
+        parts.append(across_sites(fw, [convert_money(fw, local[k], rate) for k in keys]))
+    return _Scorer(inputs).scope("vendor", scope_id, name, parts, Scope(), members)
