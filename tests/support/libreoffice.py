@@ -43,10 +43,17 @@ def convert(src: Path, fmt: str, outdir: Path) -> Path:
     Returns:
         The converted file.
     """
+    return convert_many([src], fmt, outdir)[0]
+
+
+def convert_many(sources: list[Path], fmt: str, outdir: Path) -> list[Path]:
+    """Convert several files to `fmt` with one LibreOffice start (see `convert`)."""
     program = soffice()
     if program is None:
         pytest.skip("LibreOffice (soffice) is not installed: run scripts/install-system-deps.sh")
     outdir.mkdir(parents=True, exist_ok=True)
+    names = ", ".join(s.name for s in sources)
+    timeout = TIMEOUT_SECONDS + 10 * len(sources)
     with tempfile.TemporaryDirectory(prefix="opsgov-lo-profile-") as profile:
         command = [
             program,
@@ -58,18 +65,18 @@ def convert(src: Path, fmt: str, outdir: Path) -> Path:
             _FILTERS.get(fmt, fmt),
             "--outdir",
             str(outdir),
-            str(src),
+            *map(str, sources),
         ]
         try:
             done = subprocess.run(
-                command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
+                command, capture_output=True, text=True, timeout=timeout, check=False
             )
         except subprocess.TimeoutExpired:
-            pytest.fail(f"LibreOffice did not convert {src.name} to {fmt} in {TIMEOUT_SECONDS} s")
-    out = outdir / f"{src.stem}.{fmt}"
-    if done.returncode != 0 or not out.exists():
+            pytest.fail(f"LibreOffice did not convert {names} to {fmt} in {timeout} s")
+    outs = [outdir / f"{src.stem}.{fmt}" for src in sources]
+    if done.returncode != 0 or not all(out.exists() for out in outs):
         pytest.fail(
-            f"LibreOffice could not convert {src.name} to {fmt} (exit {done.returncode}):\n"
+            f"LibreOffice could not convert {names} to {fmt} (exit {done.returncode}):\n"
             f"{done.stdout}\n{done.stderr}"
         )
-    return out
+    return outs

@@ -25,7 +25,7 @@ HANDLE_TIME = {"handle", "time"}
         ("TMO (seg)", HANDLE_TIME, True, False, "seconds"),  # es: tiempo medio de operacion
         ("TMA (min)", HANDLE_TIME, True, False, "minutes"),  # pt: tempo medio de atendimento
         ("DMT", HANDLE_TIME, True, False, None),  # fr: duree moyenne de traitement
-        ("Ø Bearbeitungszeit (Std.)", HANDLE_TIME, False, False, "hours"),
+        ("Ø Bearbeitungszeit (Std.)", HANDLE_TIME, True, False, "hours"),
         ("Rata-rata Waktu Penanganan (detik)", HANDLE_TIME, True, False, "seconds"),
         ("Prod. Hrs", {"productive", "time"}, False, False, "hours"),
         ("Recv'd", {"received"}, False, False, None),
@@ -64,7 +64,8 @@ def test_headers_read_as_the_same_concepts_in_every_language(
         ("Antrian", "@queue"),
         ("Pila", "@queue"),
         ("Mes", "@month"),
-        ("Site Name", None),  # 'name' is not a known word: not sure it is the site
+        ("Site Name", "@site"),
+        ("Site Manager", None),  # a person, not the site
     ],
 )
 def test_role_headers_are_recognised(header: str, role: str | None) -> None:

@@ -98,19 +98,29 @@ def assign_measures(columns: list[Column], framework: Framework) -> None:
         options[column.index] = found
         pending.extend((r.score, column.index, r) for r in found)
     by_index = {c.index: c for c in columns}
-    taken: set[str] = {c.measure for c in columns if c.measure}
-    pending.sort(key=lambda t: (-t[0], t[1]))
+    taken: dict[str, Column] = {c.measure: c for c in columns if c.measure}
+    # A direct reading beats a share or an average of the same measure: it is exact.
+    pending.sort(key=lambda t: (-(t[0] + (0.1 if t[2].how == "direct" else 0.0)), t[1]))
     for score, index, reading in pending:
         column = by_index[index]
-        if column.reading is not None or reading.measure in taken:
+        if column.reading is not None or column.role != "ignore":
             continue
+        if reading.measure in taken:
+            if reading is options[index][0]:
+                column.notes.append(
+                    f"reads best as {reading.measure}, already drafted from column "
+                    f"{taken[reading.measure].letter}"
+                )
+            continue
+        if column.notes and score < SURE:
+            continue  # its best reading is taken; a weaker one is no better than a guess
         rivals = [r for r in options[index] if r.measure != reading.measure]
         column.alternatives = [r for r in rivals if r.measure not in taken][:3]
         column.reading = reading
         close = any(r.score >= score - 0.05 for r in column.alternatives)
         if score >= SURE and not close:
             column.role = "measure"
-            taken.add(reading.measure)
+            taken[reading.measure] = column
         else:
             column.role = "choice"
             column.notes.append(

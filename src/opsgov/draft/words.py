@@ -61,7 +61,8 @@ def vocabulary() -> Vocabulary:
 
 def fold(text: str) -> str:
     """Lower-case ASCII words: accents dropped, apostrophes joined, camelCase split."""
-    text = _CAMEL.sub(" ", str(text))
+    text = _CAMEL.sub(" ", str(text)).replace("Ø", " avg ").replace("ø", " avg ")
+    text = text.replace("\u2300", " avg ")
     folded = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in folded if not unicodedata.combining(c)).lower()
     plain = re.sub(r"['\u2019`]", "", plain).replace("ß", "ss")
@@ -111,6 +112,10 @@ def _forms(word: str) -> list[str]:
     stem = forms[-1]
     if len(stem) > 3 and stem[-1] in "aei":
         forms.append(stem[:-1] + "o")
+    if len(word) > 4 and word[-2:] in {"en", "er"}:
+        forms.append(word[:-2])  # German endings: bearbeiteten, offener
+    if len(stem) > 4 and stem.endswith("e"):
+        forms.append(stem[:-1])  # relevante -> relevant, moderatore -> moderator
     return forms
 
 
