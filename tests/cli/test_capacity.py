@@ -11,12 +11,19 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import REPO, invoke
+from tests.support.browser import dump_dom, parse_html
+
+HOSTILE = '<b onmouseover="x">Ops & | Co</b>'
 
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ws = tmp_path_factory.mktemp("capacity") / "ws"
     shutil.copytree(REPO / "sample_data", ws, ignore=shutil.ignore_patterns("out", "history*"))
+    settings = ws / "opsgov.yaml"
+    text = settings.read_text(encoding="utf-8")
+    name = next(line for line in text.splitlines() if line.startswith("name:"))
+    settings.write_text(text.replace(name, f"name: '{HOSTILE}'"), encoding="utf-8")
     months = sorted(p.name for p in (ws / "inbox").iterdir() if p.is_dir())[-2:]
     for period in months:
         invoke(["score", "--period", period, "--workspace", str(ws), "-q"])
@@ -107,3 +114,38 @@ def test_unknown_figure_and_missing_settings_are_clear(workspace: Path, tmp_path
     settings.write_text(text[: text.index("# Capacity planning")], encoding="utf-8")
     missing = invoke(["capacity", "-w", str(bare)], code=2)
     assert "no `capacity:` settings" in missing.stderr
+
+
+def test_names_are_inert_in_html_and_markdown(workspace: Path, tmp_path: Path) -> None:
+    invoke(["capacity", "-w", str(workspace), "--out", str(tmp_path), "-q"])
+    html = (tmp_path / "capacity.html").read_text(encoding="utf-8")
+    assert HOSTILE not in html and "&lt;b onmouseover=" in html
+    md = (tmp_path / "capacity.md").read_text(encoding="utf-8")
+    assert HOSTILE not in md
+    # every Markdown table keeps one column count from header to last row
+    tables: list[list[str]] = []
+    for line in md.splitlines():
+        if line.startswith("|"):
+            if not tables or not tables[-1]:
+                tables.append([])
+            tables[-1].append(line)
+        elif tables and tables[-1]:
+            tables.append([])
+    whole = [t for t in tables if t]
+    assert len(whole) >= 6  # forecasts, FTE plan, gaps, N-1, single points, splits
+    for table in whole:
+        cells = {row.replace("\\|", "").count("|") for row in table}
+        assert len(cells) == 1, table[:3]
+
+
+@pytest.mark.slow
+def test_chromium_opens_the_plan_without_console_errors(workspace: Path, tmp_path: Path) -> None:
+    invoke(["capacity", "-w", str(workspace), "--out", str(tmp_path), "-q"])
+    run = dump_dom(tmp_path / "capacity.html")
+    assert run.console == [], "\n".join(run.console)
+    dom = parse_html(run.stdout)
+    assert not dom.find_all("script")
+    headings = [h.text() for h in dom.find_all("h2")]
+    assert headings[:2] == ["FTE plan by month", "Forecasts"]
+    assert headings[2].startswith("Resilience (N-1), ") and headings[3] == "Findings"
+    assert HOSTILE in dom.text()

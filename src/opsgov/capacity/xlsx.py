@@ -7,7 +7,6 @@ bytes depend only on the plan (fixed zip times, the plan date as its timestamp).
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,9 +16,8 @@ from openpyxl.utils import get_column_letter
 
 from opsgov.capacity.results import CapacityPlan
 from opsgov.render.xlsx import clean_text
-from opsgov.render.zipfix import fixed_zip
+from opsgov.render.zipfix import workbook_bytes
 
-CREATOR = "opsgov"
 _BOLD = Font(bold=True)
 _HEADER = PatternFill("solid", fgColor="F6F8FA")
 _BANDS = {
@@ -133,14 +131,5 @@ def render_xlsx(
         found.put([issue.severity.value, issue.code, issue.message])
     found.finish()
 
-    stamp = dt.datetime.combine(dt.date.fromisoformat(plan.as_of), dt.time())
-    props = book.properties
-    props.creator = CREATOR
-    props.lastModifiedBy = CREATOR
-    props.title = clean_text(f"Capacity plan: {plan.workspace}")
-    props.created = stamp
-    props.modified = stamp
-    buffer = io.BytesIO()
-    book.save(buffer)
-    props.modified = stamp
-    return fixed_zip(buffer.getvalue(), props)
+    title = clean_text(f"Capacity plan: {plan.workspace}")
+    return workbook_bytes(book, dt.date.fromisoformat(plan.as_of), title)

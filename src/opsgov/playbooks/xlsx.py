@@ -16,7 +16,6 @@ properties carry the checklist's start date and the zip entries a fixed time.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from typing import Any, Final
 
@@ -29,7 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from opsgov.playbooks.checklist import STATUSES, Checklist
 from opsgov.playbooks.outputs import COLUMNS, CellValue, row_values, summary_lines
-from opsgov.render.zipfix import fixed_zip
+from opsgov.render.zipfix import workbook_bytes
 
 SHEET: Final = "Checklist"
 ABOUT: Final = "About"
@@ -195,14 +194,4 @@ def render_xlsx(
     book = Workbook()
     _checklist_sheet(book.active, checklist, as_of)
     _about_sheet(book.create_sheet(ABOUT), checklist)
-    stamp = dt.datetime.combine(checklist.start, dt.time())
-    props = book.properties
-    props.creator = "opsgov"
-    props.lastModifiedBy = "opsgov"
-    props.title = _clean(f"{checklist.title}: {checklist.site}")
-    props.created = stamp
-    props.modified = stamp
-    buffer = io.BytesIO()
-    book.save(buffer)
-    props.modified = stamp
-    return fixed_zip(buffer.getvalue(), props)
+    return workbook_bytes(book, checklist.start, _clean(f"{checklist.title}: {checklist.site}"))

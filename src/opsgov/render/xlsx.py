@@ -19,7 +19,6 @@ report date, and the zip entries carry a fixed time instead of the clock.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
 from collections.abc import Sequence
@@ -33,9 +32,8 @@ from openpyxl.utils import get_column_letter
 
 from opsgov.models.results import KpiInfo, KpiResult, ScopeResult, Scorecard
 from opsgov.render.formatting import STATUS_LABEL, format_value, invalid_banner
-from opsgov.render.zipfix import fixed_zip
+from opsgov.render.zipfix import workbook_bytes
 
-CREATOR: Final = "opsgov"
 """Every zip entry's time: the earliest a zip can hold, so no clock leaks into the file."""
 
 _ILLEGAL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -596,14 +594,5 @@ def render_xlsx(card: Scorecard, env: Environment) -> bytes:
     _definitions(book, card)
     _checks(book, card)
 
-    stamp = dt.datetime.combine(dt.date.fromisoformat(card.report_date), dt.time())
-    props = book.properties
-    props.creator = CREATOR
-    props.lastModifiedBy = CREATOR
-    props.title = clean_text(f"{card.workspace}: {card.period}")
-    props.created = stamp
-    props.modified = stamp
-    buffer = io.BytesIO()
-    book.save(buffer)  # stamps `modified` with the clock; `_fixed_zip` puts the report date back
-    props.modified = stamp
-    return fixed_zip(buffer.getvalue(), props)
+    title = clean_text(f"{card.workspace}: {card.period}")
+    return workbook_bytes(book, dt.date.fromisoformat(card.report_date), title)
