@@ -2,7 +2,8 @@
 # Install the system programs some tests use, if they are missing:
 #   - LibreOffice Calc, headless (`soffice --headless --convert-to xlsx|xls|ods|csv`), used to
 #     re-save test workbooks the way a real spreadsheet application writes them;
-#   - Chromium, used by the HTML report tests.
+#   - Chromium, used by the HTML report tests;
+#   - a Java runtime (OpenJDK 17, headless) for the local Spark session of the engine tests.
 #
 # Idempotent: installs only what is missing and runs `apt-get update` at most once.
 # Needs Debian/Ubuntu apt-get and root. Without them it explains and exits 0; the tests that
@@ -17,7 +18,7 @@ say() { printf 'install-system-deps: %s\n' "$*"; }
 
 if ! command -v apt-get >/dev/null 2>&1; then
   say "apt-get is not available on this system: nothing installed."
-  say "Install LibreOffice (soffice) and Chromium with your package manager; tests that need them skip."
+  say "Install LibreOffice (soffice), Chromium and Java 17 with your package manager; tests that need them skip."
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -74,6 +75,19 @@ else
     say "Chromium installed: $(command -v chromium || true)"
   else
     say "no chromium package found in the apt sources: skipped"
+  fi
+fi
+
+# Java for Spark (Spark 4 needs Java 17 or newer).
+if command -v java >/dev/null 2>&1; then
+  say "Java already installed: $(command -v java)"
+else
+  apt_update_once
+  if available openjdk-17-jre-headless; then
+    install_pkgs openjdk-17-jre-headless
+    say "Java installed: $(command -v java || true)"
+  else
+    say "no openjdk-17-jre-headless package found in the apt sources: skipped"
   fi
 fi
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine with only Python 3.11+ and pip:
-# creates .venv, installs opsgov with its test tools, installs the system programs the tests
-# drive (LibreOffice, Chromium) where it can, then runs ruff, mypy (strict) and pytest.
+# creates .venv, installs opsgov with its test tools and the Spark extra, installs the system
+# programs the tests drive (LibreOffice, Chromium, a Java runtime for Spark) where it can, then
+# runs ruff, mypy (strict) and pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,9 +16,9 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> creating .venv"
   "$PYTHON" -m venv .venv
 fi
-echo "==> installing opsgov and its test tools"
+echo "==> installing opsgov, its test tools and the Spark extra"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,spark]'
 
 if [ -f scripts/install-system-deps.sh ] && [ "${OPSGOV_SKIP_SYSTEM_DEPS:-0}" != "1" ]; then
   bash scripts/install-system-deps.sh || echo "==> system programs not installed; the tests that need them will skip and say why"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -35,3 +35,22 @@ def invoke(args: Sequence[str], code: int = 0) -> Result:
         f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     )
     return result
+
+
+@pytest.fixture(scope="session")
+def spark_session() -> Iterator[object]:
+    """One local Spark session for every test that needs one (starting one takes seconds).
+
+    local[1], bound to 127.0.0.1, no UI. Skips, saying why, where pyspark or Java is missing.
+    """
+    import shutil
+
+    pytest.importorskip("pyspark", reason="pyspark not installed: pip install -e '.[spark]'")
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime: scripts/install-system-deps.sh installs OpenJDK 17")
+    from opsgov.engines.spark import session
+
+    spark = session()
+    spark.sparkContext.setLogLevel("ERROR")
+    yield spark
+    spark.stop()

@@ -258,7 +258,7 @@ def _site_issues(block: Block, registry: Registry, period: str | None) -> list[I
                     hint="Add the site to the registry, or map the vendor's name in the profile.",
                 )
             )
-        elif period is not None and not _live_in(site, period):
+        elif period is not None and not live_in(site, period):
             issues.append(
                 make_issue(
                     "V324",
@@ -270,7 +270,8 @@ def _site_issues(block: Block, registry: Registry, period: str | None) -> list[I
     return issues
 
 
-def _live_in(site: Site, period: str) -> bool:
+def live_in(site: Site, period: str) -> bool:
+    """Whether a site is live at some point of the period."""
     start, end = period_bounds(period)
     if site.go_live is None or site.go_live > end:
         return False
@@ -287,7 +288,7 @@ def _completeness(defs: Definitions, run: ValidationRun, period: str) -> list[Is
     issues: list[Issue] = []
     required = [m for m in defs.framework.measures if m.required and m.kind in NUMERIC_KINDS]
     for site in defs.registry.sites:
-        if not _live_in(site, period):
+        if not live_in(site, period):
             continue
         if site.id not in supplied:
             issues.append(
@@ -387,10 +388,10 @@ def fx_coverage(defs: Definitions, period: str) -> list[Issue]:
     """
     if not any(m.kind == "money" for m in defs.framework.measures):
         return []
-    fx, issues = _fx(defs)
+    fx, issues = workspace_fx(defs)
     reporting = defs.settings.reporting_currency
     for site in defs.registry.sites:
-        if _live_in(site, period) and fx.rate(period, site.currency, reporting) is None:
+        if live_in(site, period) and fx.rate(period, site.currency, reporting) is None:
             issues.append(
                 no_rate_issue(site.id, site.currency, reporting, period, defs.settings.fx_rates)
             )
@@ -418,7 +419,8 @@ def previous_period(period: str) -> str:
     return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
 
 
-def _excluding_invalid(run: ValidationRun) -> tuple[list[Block], int]:
+def excluding_invalid(run: ValidationRun) -> tuple[list[Block], int]:
+    """The blocks without the rows that have errors, and how many rows were left out."""
     bad: dict[tuple[str, str], set[int]] = {}
     for issue in run.issues:
         loc = issue.location
@@ -436,7 +438,8 @@ def _excluding_invalid(run: ValidationRun) -> tuple[list[Block], int]:
     return blocks, excluded
 
 
-def _fx(defs: Definitions) -> tuple[FxTable, list[Issue]]:
+def workspace_fx(defs: Definitions) -> tuple[FxTable, list[Issue]]:
+    """The workspace's FX rates, and the findings of reading them."""
     if defs.settings.fx_rates is None:
         return FxTable(), []
     path = defs.root / defs.settings.fx_rates
@@ -451,9 +454,9 @@ def score_inputs(
     previous: Scorecard | None = None,
 ) -> ScoreInputs:
     """What the scorecard of a validated period is built from (rows with errors left out)."""
-    blocks, excluded = _excluding_invalid(run)
-    fx, _ = _fx(defs)
-    live = [s for s in defs.registry.sites if _live_in(s, period)]
+    blocks, excluded = excluding_invalid(run)
+    fx, _ = workspace_fx(defs)
+    live = [s for s in defs.registry.sites if live_in(s, period)]
     return ScoreInputs(
         framework=defs.framework,
         registry=defs.registry,
@@ -483,19 +486,20 @@ def _card(
     new = [i for i in dict.fromkeys(computed) if (i.code, i.message) not in seen]
     everything = [*run.issues, *new]
     counts = {s.value: sum(1 for i in everything if i.severity == s) for s in Severity}
-    listed = [i for i in run.issues if _run_wide(i)] + new
+    listed = [i for i in run.issues if run_wide(i)] + new
     return card.model_copy(update={"findings": counts, "issues": listed}), new
 
 
-def _run_wide(issue: Issue) -> bool:
+def run_wide(issue: Issue) -> bool:
     """A finding at no cell of an input file: the FX file, computing, scoring."""
     return issue.code[0] in {"K", "S"}
 
 
-def _refuse_errors(period: str, issues: Sequence[Issue], allow_invalid: bool) -> None:
+def refuse_errors(period: str, issues: Sequence[Issue], allow_invalid: bool) -> None:
+    """Refuse (ScoreRefusedError) a period with errors, unless `allow_invalid`."""
     errors = [i for i in issues if i.severity == Severity.ERROR]
     if errors and not allow_invalid:
-        in_files = sum(1 for i in errors if not _run_wide(i))
+        in_files = sum(1 for i in errors if not run_wide(i))
         raise ScoreRefusedError(
             f"{period} has {len(errors)} error(s) ({in_files} in its files, "
             f"{len(errors) - in_files} in FX rates or computing); fix them, or score with "
@@ -518,7 +522,7 @@ def score(
     exactly as one in a file is: it can move a headline number.
     """
     run = validate(defs, period=period, progress=progress)
-    _refuse_errors(period, run.issues, allow_invalid)
+    refuse_errors(period, run.issues, allow_invalid)
     if not any(len(block) for block in run.blocks):
         raise ScoreRefusedError(
             f"{period} has no rows to score: no file of the month could be read, and a month "
@@ -531,7 +535,7 @@ def score(
         prior_run = validate(defs, period=before)
         prior, _ = _card(defs, prior_run, before, report_date, None)
     card, issues = _card(defs, run, period, report_date, prior)
-    _refuse_errors(period, issues, allow_invalid)
+    refuse_errors(period, issues, allow_invalid)
     fired = workspace_triggers(defs.root, defs.settings, defs.registry, card, prior)
     card = card.model_copy(update={"playbooks": fired})
     return ScoreRun(card=card, validation=run, issues=issues)

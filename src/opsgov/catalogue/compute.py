@@ -41,4 +41,33 @@ COMPUTE_CODES: tuple[CodeSpec, ...] = (
         "direction). Which one is right cannot be known, so neither is used and the money "
         "measures of the sites in that currency have no value until one row is removed.",
     ),
+    _c(
+        "K440",
+        "KPI read from a table",
+        E,
+        "The workspace's warehouse column mapping names a KPI. KPIs are computed from the sums "
+        "of their measures at every level; a KPI column averaged across sites would not be the "
+        "ratio of the sums. Map the measures the KPI is made of instead.",
+    ),
+    _c(
+        "K441",
+        "nothing to score",
+        E,
+        "The registry has no sites, so a SQL engine has no site to roll rows up to.",
+    ),
+    _c(
+        "K442",
+        "unknown column mapping",
+        E,
+        "The warehouse column mapping names something that is neither `site`, `date`, "
+        "`queue`, `period`, a provenance column (`file`, `sheet`, `row`) nor a numeric measure "
+        "of the framework.",
+    ),
+    _c(
+        "K443",
+        "engine failed",
+        E,
+        "The SQL engine could not run the compiled query: a table or column is missing, or a "
+        "column has a type the engine cannot cast to a number. The message is the engine's.",
+    ),
 )

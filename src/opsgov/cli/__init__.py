@@ -19,6 +19,7 @@ from opsgov.cli import playbook as playbook_cmd
 from opsgov.cli import report as report_cmd
 from opsgov.cli import schema as schema_cmd
 from opsgov.cli import score as score_cmd
+from opsgov.cli import sql as sql_cmd
 from opsgov.cli import validate as validate_cmd
 from opsgov.cli.common import State
 from opsgov.errors import ExitCode
@@ -62,6 +63,7 @@ init_cmd.register(app)
 validate_cmd.register(app)
 inspect_cmd.register(app)
 score_cmd.register(app)
+sql_cmd.register(app)
 explain_cmd.register(app)
 history_cmd.register(app)
 report_cmd.register(app)

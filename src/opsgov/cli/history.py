@@ -63,6 +63,7 @@ class ExportFormat(StrEnum):
     """`--format` of `history export`."""
 
     csv = "csv"
+    parquet = "parquet"
 
 
 class Kind(StrEnum):
@@ -321,12 +322,20 @@ def restatements_command(
 @report_errors
 def export_command(
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="csv (the only format for now).")
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv (one file, --what picks KPIs or measures), or parquet (--out DIR: both, "
+            "as DIR/kpis/period=YYYY-MM/ and DIR/measures/period=YYYY-MM/).",
+        ),
     ] = ExportFormat.csv,
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", "-o", help="Write to this file (atomically); default stdout.", dir_okay=False
+            "--out",
+            "-o",
+            help="Write to this file (atomically; a folder for parquet); default stdout.",
         ),
     ] = None,
     what: Annotated[
@@ -342,10 +351,12 @@ def export_command(
     check_period(period)
     if what not in query.EXPORT_COLUMNS:
         raise OpsgovError(f"--what must be kpis or measures; got {what!r}")
+    if fmt is ExportFormat.parquet:
+        _export_parquet(out, period, workspace, history)
+        return
     with open_store(workspace, history) as store:
         rows = list(query.export_rows(store, what, period))
     columns = list(query.EXPORT_COLUMNS[what])
-    del fmt
     text = csv_text(columns, rows)
     if out is None:
         sys.stdout.write(text)
@@ -354,6 +365,30 @@ def export_command(
     write_text(out, text)
     make_console(stderr=True).print(
         f"wrote {len(rows)} row(s) to {display_path(out)}", style="dim", markup=False
+    )
+
+
+def _export_parquet(
+    out: Path | None, period: str | None, workspace: Path | None, history: Path | None
+) -> None:
+    """Every stored KPI result and measure as Parquet tables partitioned by period."""
+    if out is None:
+        raise OpsgovError("--format parquet writes a folder: give --out DIR")
+    if out.exists() and not out.is_dir():
+        raise OpsgovError(f"{display_path(out)} is a file; --format parquet writes a folder")
+    from opsgov.engines.export import export_tables  # duckdb: only when asked
+
+    with open_store(workspace, history) as store:
+        tables = {
+            what: (list(query.EXPORT_COLUMNS[what]), list(query.export_rows(store, what, period)))
+            for what in ("kpis", "measures")
+        }
+    export_tables(tables, out)
+    make_console(stderr=True).print(
+        ", ".join(f"{len(rows)} {what} row(s)" for what, (_, rows) in tables.items())
+        + f" written to {display_path(out)}",
+        style="dim",
+        markup=False,
     )
 
 
@@ -372,7 +407,9 @@ def register(app: typer.Typer) -> None:
     group.command("restatements", epilog="Example: opsgov history restatements 2026-10")(
         restatements_command
     )
-    group.command("export", epilog="Example: opsgov history export --format csv --out history.csv")(
-        export_command
-    )
+    group.command(
+        "export",
+        epilog="Examples: opsgov history export --format csv --out history.csv ; "
+        "opsgov history export --format parquet --out tables/",
+    )(export_command)
     app.add_typer(group, name="history")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -32,7 +33,21 @@ EPILOG = """Examples:
   opsgov score --period 2026-10 --out reports/ --report-date 2026-11-05
 
   opsgov score --period 2026-10 --allow-invalid      (leave rows with errors out, and say so)
+
+  opsgov score --period 2026-10 --parquet warehouse/   (exported rows, on DuckDB)
+
+  opsgov score --period 2026-10 --engine spark --spark-master spark://head:7077
 """
+
+
+class Engine(StrEnum):
+    """`--engine` of `score`."""
+
+    auto = "auto"
+    numpy = "numpy"
+    duckdb = "duckdb"
+    spark = "spark"
+
 
 _STYLE = {"green": "green", "amber": "yellow", "red": "red"}
 
@@ -97,6 +112,32 @@ def score_command(
         bool,
         typer.Option("--no-history", help="Do not record the period in the workspace's history."),
     ] = False,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="numpy: the month's spreadsheets, in process; duckdb or spark: harmonised rows "
+            "(--parquet, or the workspace's warehouse table) on that engine. auto: duckdb when "
+            "there are such rows, else numpy.",
+        ),
+    ] = Engine.auto,
+    parquet: Annotated[
+        Path | None,
+        typer.Option(
+            "--parquet",
+            help="Folder written by `opsgov validate --export parquet`.",
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master",
+            help="Spark master URL for --engine spark (default local[1]).",
+            show_default=False,
+        ),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Score a month: every KPI at site, vendor, region and global level, rated, scored, ranked."""
@@ -106,13 +147,30 @@ def score_command(
     report_date = check_report_date(report_date, period)
     root = workspace_root(workspace)
     defs = load_definitions(root)
-    with file_progress(not quiet) as progress:
-        result = score(
+    if engine is Engine.auto:
+        tables = parquet is not None or defs.settings.warehouse is not None
+        engine = Engine.duckdb if tables else Engine.numpy
+    if engine is Engine.numpy:
+        if parquet is not None:
+            raise OpsgovError("--parquet is read by --engine duckdb or spark, not numpy")
+        with file_progress(not quiet) as progress:
+            result = score(
+                defs,
+                period=period,
+                report_date=report_date,
+                allow_invalid=allow_invalid,
+                progress=progress,
+            )
+    else:
+        from opsgov.engines.score import score_table  # duckdb, pyspark: only when asked
+
+        result = score_table(
             defs,
             period=period,
             report_date=report_date,
-            allow_invalid=allow_invalid,
-            progress=progress,
+            engine="spark" if engine is Engine.spark else "duckdb",
+            parquet=parquet,
+            spark_master=spark_master,
         )
     folder = out or root / defs.settings.outputs.replace("{period}", period)
     dirs = [d for d in (template_dir, root / "templates") if d is not None]

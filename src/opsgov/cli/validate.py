@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -25,7 +26,7 @@ from opsgov.console import make_console
 from opsgov.errors import OpsgovError
 from opsgov.intake.readers import read_workbook
 from opsgov.issues import Issue
-from opsgov.pipeline import load_definitions, validate
+from opsgov.pipeline import Definitions, ValidationRun, load_definitions, validate
 from opsgov.report import FindingsReport
 from opsgov.validate.rows import period_bounds
 from opsgov.workspace import display_path
@@ -37,6 +38,8 @@ EPILOG = """Examples:
   opsgov validate inbox/2026-10/MNL1_ops_2026-10.xlsx --format json
 
   opsgov validate --period 2026-10 --format github --fail-on warning
+
+  opsgov validate --period 2026-10 --export parquet warehouse/   (the harmonised rows as Parquet)
 """
 
 PeriodOption = Annotated[
@@ -96,6 +99,16 @@ def validate_command(
             "--max-findings", min=1, help="Findings shown per file; the rest are counted."
         ),
     ] = 1000,
+    export: Annotated[
+        tuple[ExportFormat, Path] | None,
+        typer.Option(
+            "--export",
+            help="Also write the month's harmonised rows (rows with errors left out) as "
+            "FORMAT into DIR, partitioned by period: `--export parquet DIR`. Needs --period.",
+            metavar="FORMAT DIR",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check every cell of a month's files against the framework: where, what and why."""
     period = check_period(period)
@@ -110,6 +123,8 @@ def validate_command(
     with file_progress(not quiet and fmt is OutputFormat.text) as progress:
         run = validate(defs, period=period, files=files or None, progress=progress)
     issues = run.issues
+    if export is not None:
+        _export(defs, run, period, export[1], quiet or fmt is not OutputFormat.text)
     if annotate_dir is not None:
         issues = [
             *issues,
@@ -117,6 +132,33 @@ def validate_command(
         ]
     report = FindingsReport.build("validate", run.files, issues, max_per_file=max_findings)
     emit_findings(report, fmt, fail_on, quiet=quiet, output=output)
+
+
+class ExportFormat(StrEnum):
+    """Formats of `validate --export`."""
+
+    parquet = "parquet"
+
+
+def _export(
+    defs: Definitions, run: ValidationRun, period: str | None, folder: Path, quiet: bool
+) -> None:
+    """Write the harmonised rows; the summary goes to stderr so stdout stays the report."""
+    if period is None:
+        raise OpsgovError("--export writes a month: give --period YYYY-MM")
+    from opsgov.engines.export import export_parquet, partition  # duckdb: only when exporting
+
+    manifest = export_parquet(defs, run, period, folder)
+    if not quiet:
+        make_console(stderr=True).print(
+            f"wrote {manifest.rows} harmonised row(s) to {display_path(partition(folder, period))}"
+            + (
+                f" ({manifest.excluded_rows} with errors left out)"
+                if manifest.excluded_rows
+                else ""
+            ),
+            markup=False,
+        )
 
 
 def _annotate(

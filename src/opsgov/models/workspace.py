@@ -50,6 +50,31 @@ class Calendar(Definition):
     )
 
 
+class WarehouseTable(Definition):
+    """A table of harmonised rows that a SQL engine scores instead of the month's spreadsheets."""
+
+    table: Text = Field(
+        description="The table as the engine names it: `analytics.agent_day` (Spark or a DuckDB "
+        "database), a view, or the folder of `opsgov validate --export parquet` output."
+    )
+    database: str | None = Field(
+        default=None,
+        description="DuckDB only: the database file holding the table, opened read-only "
+        "(relative to the workspace).",
+    )
+    columns: dict[str, Text] = Field(
+        default_factory=dict,
+        description="opsgov's name -> the table's column, where they differ: `site`, `date`, "
+        "`queue`, `period` and measure ids (`items_handled: handled`). KPIs cannot be mapped: "
+        "they are computed from the sums of their measures.",
+    )
+    period_column: bool = Field(
+        default=True,
+        description="Whether the table has a `period` column (YYYY-MM); if not, a month's rows "
+        "are picked by date.",
+    )
+
+
 class Workspace(Definition):
     """Which framework and registry a workspace uses, and where its files live.
 
@@ -98,6 +123,11 @@ class Workspace(Definition):
         default_factory=dict,
         description="Who holds each playbook role, per region id: `EMEA: {VM: Ana Costa}`. The "
         "key `default` covers roles a region does not list.",
+    )
+    warehouse: WarehouseTable | None = Field(
+        default=None,
+        description="A table of harmonised rows that `opsgov score --engine duckdb|spark` reads "
+        "(with a column mapping); without one, engines read `--parquet DIR`.",
     )
     overrides: list[Override] = Field(
         default_factory=list,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from opsgov.compute.groups import Groups
 from opsgov.compute.kpis import KpiEngine
-from opsgov.compute.lineage import lineage
 from opsgov.compute.rollup import Measures, across_sites, convert_money, site_measures
+from opsgov.compute.scopes import InProcessMonth, MonthData, ScopeValues, kpi_values
 from opsgov.fx import FxTable, no_rate_issue
 from opsgov.harmonise.table import Block
 from opsgov.issues import Issue
@@ -79,7 +79,6 @@ class _Scorer:
     def __init__(self, inputs: ScoreInputs) -> None:
         self.inputs = inputs
         self.framework = inputs.framework
-        self.engine = KpiEngine.build(inputs.framework)
         self.previous = {
             (s.level, s.id, s.queue): s for s in (inputs.previous.scopes if inputs.previous else [])
         }
@@ -89,25 +88,19 @@ class _Scorer:
         level: Level,
         scope_id: str,
         name: str,
-        parts: Sequence[Measures],
+        values: ScopeValues,
         where: Scope,
         sites: list[str],
         queue: str | None = None,
         site: Site | None = None,
     ) -> ScopeResult:
         fw = self.framework
-        measures = across_sites(fw, parts)
         previous = self.previous.get((level, scope_id, queue))
         kpis: list[KpiResult] = []
         for kpi in fw.kpis:
             target = resolve_target(kpi, where, fw.overrides, self.inputs.settings.overrides)
-            # A ratio of sums over the sites that report everything the KPI needs: a site
-            # without the numerator must not dilute the denominator.
-            needed = self.engine.needs[kpi.id]
-            complete = [p for p in parts if all(p.get(m) is not None for m in needed)]
-            own = across_sites(fw, complete) if len(complete) < len(parts) else measures
-            value = self.engine.evaluate(own)[kpi.id] if complete else None
-            sample = own.get(kpi.min_sample.measure) if kpi.min_sample else None
+            value = values.kpis.get(kpi.id)
+            sample = values.samples.get(kpi.id) if kpi.min_sample else None
             status = rag(kpi, value, target, sample)
             before = previous.kpi(kpi.id) if previous else None
             prior = before.value if before else None
@@ -147,7 +140,7 @@ class _Scorer:
             vendor=site.vendor if site else None,
             region=site.region if site else None,
             sites=sites,
-            measures=measures,
+            measures=dict(values.measures),
             kpis=kpis,
             categories=categories,
             composite=composite,
@@ -165,7 +158,8 @@ def _ranked(scopes: list[ScopeResult]) -> list[ScopeResult]:
     return [s.model_copy(update={"rank": ranks.get(s.id)}) for s in scopes]
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, in hex."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -173,101 +167,80 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def build_scorecard(inputs: ScoreInputs) -> tuple[Scorecard, list[Issue]]:
-    """The scorecard of a period, and the computation's own findings (missing FX rates)."""
+def build_scorecard(
+    inputs: ScoreInputs, data: MonthData | None = None
+) -> tuple[Scorecard, list[Issue]]:
+    """The scorecard of a period, and the computation's own findings (missing FX rates).
+
+    `data` is what an engine computed; without it the blocks are rolled up in process.
+    """
     fw, registry, settings = inputs.framework, inputs.registry, inputs.settings
     reporting = settings.reporting_currency
-    groups = Groups.of(inputs.blocks)
-    local = site_measures(groups, fw)
-    local_queues = site_measures(groups, fw, by_queue=True)
+    rates = {s.id: inputs.fx.rate(inputs.period, s.currency, reporting) for s in registry.sites}
+    if data is None:
+        data = InProcessMonth(fw, Groups.of(inputs.blocks), rates, inputs.blocks)
     money = {m.id for m in fw.measures if m.kind == "money"}
     issues: list[Issue] = []
     scorer = _Scorer(inputs)
-    sites_with_data = {site_id for site_id, _ in local}
-    site_list = [s for s in registry.sites if s.id in sites_with_data or s in inputs.live_sites]
-    converted: dict[str, Measures] = {}
-    empty: Measures = dict.fromkeys(m.id for m in fw.measures if m.rollup is not None)
+    site_list = [s for s in registry.sites if s.id in data.sites or s in inputs.live_sites]
     for site in site_list:
-        rate = inputs.fx.rate(inputs.period, site.currency, reporting)
-        measures = local.get((site.id, None), empty)
-        if rate is None and any(measures.get(m) is not None for m in money):
+        if rates[site.id] is None and site.id in data.money_sites:
             issues.append(
                 no_rate_issue(site.id, site.currency, reporting, inputs.period, settings.fx_rates)
             )
-        converted[site.id] = convert_money(fw, measures, rate)
+
+    def scope(
+        level: Level,
+        scope_id: str,
+        name: str,
+        members: list[str],
+        where: Scope,
+        queue: str | None = None,
+        site: Site | None = None,
+    ) -> ScopeResult:
+        values = data.values((level, scope_id, queue), members)
+        return scorer.scope(level, scope_id, name, values, where, members, queue, site)
+
     scopes: list[ScopeResult] = []
     site_scopes = [
-        scorer.scope(
-            "site", s.id, s.name, [converted[s.id]], Scope(s.region, s.vendor, s.id), [s.id], site=s
-        )
+        scope("site", s.id, s.name, [s.id], Scope(s.region, s.vendor, s.id), site=s)
         for s in site_list
     ]
     vendor_scopes = []
     for vendor in registry.vendors:
         members = [s.id for s in site_list if s.vendor == vendor.id]
         if members:
-            parts = [converted[m] for m in members]
             vendor_scopes.append(
-                scorer.scope(
-                    "vendor", vendor.id, vendor.name, parts, Scope(vendor=vendor.id), members
-                )
+                scope("vendor", vendor.id, vendor.name, members, Scope(vendor=vendor.id))
             )
     region_scopes = []
     for region in registry.regions:
         members = [s.id for s in site_list if s.region == region.id]
         if members:
-            parts = [converted[m] for m in members]
             region_scopes.append(
-                scorer.scope(
-                    "region", region.id, region.name, parts, Scope(region=region.id), members
-                )
+                scope("region", region.id, region.name, members, Scope(region=region.id))
             )
     everyone = [s.id for s in site_list]
-    scopes.append(
-        scorer.scope(
-            "global",
-            "global",
-            settings.name,
-            list(converted.values()),
-            Scope(),
-            everyone,
-        )
-    )
+    scopes.append(scope("global", "global", settings.name, everyone, Scope()))
     scopes += _ranked(region_scopes) + _ranked(vendor_scopes) + _ranked(site_scopes)
-    queues = sorted({q for (_, q) in local_queues if q is not None})
-    rates = {s.id: inputs.fx.rate(inputs.period, s.currency, reporting) for s in site_list}
+    queues = sorted({q for (_, q) in data.site_queues})
     for queue in queues:
-        per_site = {
-            s.id: convert_money(fw, local_queues[(s.id, queue)], rates[s.id])
-            for s in site_list
-            if (s.id, queue) in local_queues
-        }
-        scopes.append(
-            scorer.scope(
-                "global",
-                "global",
-                settings.name,
-                list(per_site.values()),
-                Scope(),
-                list(per_site),
-                queue=queue,
-            )
-        )
+        members = [s.id for s in site_list if (s.id, queue) in data.site_queues]
+        scopes.append(scope("global", "global", settings.name, members, Scope(), queue=queue))
         for site in site_list:
-            if site.id in per_site:
+            if site.id in members:
                 scopes.append(
-                    scorer.scope(
+                    scope(
                         "site",
                         site.id,
                         site.name,
-                        [per_site[site.id]],
-                        Scope(site.region, site.vendor, site.id),
                         [site.id],
+                        Scope(site.region, site.vendor, site.id),
                         queue=queue,
                         site=site,
                     )
                 )
-    spans = lineage(inputs.blocks)
+    spans = data.lineage()
     currencies = {s.id: s.currency for s in site_list}
     lineage_list = [
         Lineage(
@@ -308,7 +281,7 @@ def build_scorecard(inputs: ScoreInputs) -> tuple[Scorecard, list[Issue]]:
         ],
         scopes=scopes,
         lineage=lineage_list,
-        inputs={name: _sha256(path) for name, path in sorted(inputs.paths.items())},
+        inputs={name: file_sha256(path) for name, path in sorted(inputs.paths.items())},
     )
     return card, issues
 
@@ -343,4 +316,5 @@ def score_scope(
             continue
         members.append(site_id)
         parts.append(across_sites(fw, [convert_money(fw, local[k], rate) for k in keys]))
-    return _Scorer(inputs).scope("vendor", scope_id, name, parts, Scope(), members)
+    values = kpi_values(KpiEngine.build(fw), fw, parts)
+    return _Scorer(inputs).scope("vendor", scope_id, name, values, Scope(), members)

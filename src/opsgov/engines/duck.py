@@ -1,0 +1,48 @@
+"""DuckDB, embedded: the default engine for harmonised Parquet and DuckDB tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from opsgov.engines.run import engine_error
+
+
+class DuckEngine:
+    """One DuckDB connection (in memory, or a database file opened read-only)."""
+
+    dialect = "duckdb"
+
+    def __init__(self, database: Path | None = None) -> None:
+        self.con = duckdb.connect(
+            str(database) if database else ":memory:", read_only=bool(database)
+        )
+
+    def query(self, sql: str) -> list[dict[str, object]]:
+        """The result rows as dicts."""
+        try:
+            cursor = self.con.execute(sql)
+        except duckdb.Error as exc:
+            raise engine_error("DuckDB", exc) from exc
+        names = [d[0] for d in cursor.description or []]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def columns(self, relation: str) -> list[str]:
+        """The column names of a relation (a table, or a table function such as read_parquet)."""
+        try:
+            cursor = self.con.execute(f"SELECT * FROM {relation} LIMIT 0")
+        except duckdb.Error as exc:
+            raise engine_error("DuckDB", exc) from exc
+        return [d[0] for d in cursor.description or []]
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+
+def parquet_relation(folder: Path, period: str | None = None) -> str:
+    """A `read_parquet` over exported periods (all, or one), with `period` from the folders."""
+    pattern = folder / (f"period={period}" if period else "period=*") / "*.parquet"
+    text = str(pattern).replace("'", "''")
+    return f"read_parquet('{text}', hive_partitioning = true, hive_types = {{'period': VARCHAR}})"

@@ -1,0 +1,202 @@
+"""`validate --export parquet`, then `score` on DuckDB and Spark: the same scorecard as in process.
+
+The DuckDB scorecard is checked against the independent expected answers of the sample month
+(`tests.support.expected_score`), and every engine's scorecard against the others' to 1e-9.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from opsgov.models.results import Scorecard
+from tests.cli.test_score import BEFORE, PERIOD, approx, load_card
+from tests.conftest import invoke
+from tests.support import expected_score as es
+from tests.support import sample_month as sm
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A copy of the sample workspace, and its two months exported as Parquet."""
+    root = tmp_path_factory.mktemp("engines")
+    ws = root / "ws"
+    shutil.copytree(sm.SAMPLE_WORKSPACE, ws)
+    for period in (BEFORE, PERIOD):
+        invoke(["validate", "-w", str(ws), "--period", period, "--export", "parquet",
+                str(root / "pq")])  # fmt: skip
+    return ws, root / "pq"
+
+
+def _score(ws: Path, out: Path, *extra: str) -> Scorecard:
+    invoke(["score", "-w", str(ws), "--period", PERIOD, "--out", str(out), "--no-history", *extra])
+    return load_card(out)
+
+
+@pytest.fixture(scope="module")
+def numpy_card(exported: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Scorecard:
+    return _score(exported[0], tmp_path_factory.mktemp("numpy"))
+
+
+@pytest.fixture(scope="module")
+def duck_card(exported: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Scorecard:
+    ws, pq = exported
+    return _score(ws, tmp_path_factory.mktemp("duck"), "--parquet", str(pq))
+
+
+def assert_same(a: Scorecard, b: Scorecard) -> None:
+    """Every number to 1e-9 relative; every status, rank, lineage and playbook equal."""
+    assert [(s.level, s.id, s.queue) for s in a.scopes] == [
+        (s.level, s.id, s.queue) for s in b.scopes
+    ]
+    wrong: list[str] = []
+
+    def same(x: float | None, y: float | None) -> bool:
+        if x is None or y is None:
+            return x is None and y is None
+        return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)
+
+    for x, y in zip(a.scopes, b.scopes, strict=True):
+        key = (x.level, x.id, x.queue)
+        wrong += [f"{key} {m}" for m in x.measures if not same(x.measures[m], y.measures.get(m))]
+        for p, q in zip(x.kpis, y.kpis, strict=True):
+            if not (same(p.value, q.value) and same(p.score, q.score) and same(p.sample, q.sample)):
+                wrong.append(f"{key} {p.kpi}: {p.value} vs {q.value}")
+            if p.status != q.status or p.target != q.target:
+                wrong.append(f"{key} {p.kpi}: {p.status} vs {q.status}")
+        if not same(x.composite, y.composite) or (x.rank, x.status) != (y.rank, y.status):
+            wrong.append(f"{key} composite {x.composite} vs {y.composite}")
+        if x.sites != y.sites:
+            wrong.append(f"{key} sites")
+    assert not wrong, "\n".join(wrong)
+    assert a.lineage == b.lineage
+    assert a.playbooks == b.playbooks
+    assert (a.previous_period, a.findings, a.inputs) == (b.previous_period, b.findings, b.inputs)
+
+
+def test_export_writes_every_harmonised_row_partitioned_by_period(
+    exported: tuple[Path, Path],
+) -> None:
+    _, pq = exported
+    truth = sm.make_ground_truth(PERIOD, sm.SEEDS[PERIOD])
+    folder = pq / f"period={PERIOD}"
+    assert sorted(p.name for p in folder.iterdir()) == ["_opsgov.json", "part-0.parquet"]
+    con = duckdb.connect()
+    rel = f"read_parquet('{pq}/period=*/*.parquet', hive_partitioning = true)"
+    counts = dict(con.execute(f"SELECT period, COUNT(*) FROM {rel} GROUP BY period").fetchall())
+    assert set(counts) == {BEFORE, PERIOD}
+    manifest = json.loads((folder / "_opsgov.json").read_text("utf-8"))
+    assert manifest["rows"] == counts[PERIOD] and manifest["excluded_rows"] == 0
+    assert manifest["findings"]["error"] == 0
+    names = [d[0] for d in con.execute(f"SELECT * FROM {rel} LIMIT 0").description]
+    assert names[:3] == ["site", "date", "queue"]
+    assert {"file", "sheet", "row", "profile", "items_handled", "cost_total"} <= set(names)
+    # A site's handled items add up to the ground truth; provenance points at its sheet rows.
+    handled = con.execute(
+        f"SELECT SUM(items_handled) FROM {rel} WHERE period = '{PERIOD}' AND site = 'DUB1'"
+    ).fetchone()
+    assert handled is not None
+    assert handled[0] == sum(r.values["items_handled"] for r in truth.rows("DUB1"))
+    first = con.execute(
+        f"SELECT file, sheet, MIN(row) FROM {rel} WHERE period = '{PERIOD}' AND site = 'DUB1' "
+        "AND file LIKE '%daily_metrics%' GROUP BY file, sheet"
+    ).fetchall()
+    assert len(first) == 1 and first[0][0] == f"inbox/{PERIOD}/DUB1_daily_metrics_{PERIOD}.xlsx"
+    assert first[0][2] == 2  # the first data row, under the header
+
+
+def test_export_again_replaces_the_period(exported: tuple[Path, Path]) -> None:
+    ws, pq = exported
+    before = (pq / f"period={PERIOD}" / "part-0.parquet").read_bytes()
+    invoke(["validate", "-w", str(ws), "--period", PERIOD, "--export", "parquet", str(pq)])
+    assert (pq / f"period={PERIOD}" / "part-0.parquet").read_bytes() == before
+    assert sorted(p.name for p in pq.iterdir()) == [f"period={BEFORE}", f"period={PERIOD}"]
+
+
+def test_export_needs_a_period(exported: tuple[Path, Path], tmp_path: Path) -> None:
+    ws, _ = exported
+    month = sorted((ws / "inbox" / PERIOD).iterdir())[0]
+    result = invoke(["validate", "-w", str(ws), str(month), "--export", "parquet",
+                     str(tmp_path)], code=2)  # fmt: skip
+    assert "--period" in result.stderr
+
+
+def test_duckdb_scorecard_has_the_known_answers(duck_card: Scorecard) -> None:
+    expected = es.expected_card(PERIOD)
+    wrong: list[str] = []
+    for key, want in expected.items():
+        got = duck_card.scope(*key)  # type: ignore[arg-type]
+        assert got is not None, key
+        for kpi_id, w in want.kpis.items():
+            result = got.kpi(kpi_id)
+            assert result is not None
+            ok = result.value is None if w.value is None else result.value == approx(w.value)
+            if not ok or result.status != w.status:
+                wrong.append(f"{key} {kpi_id}: {result.value} {result.status}, expected {w}")
+        if want.composite is not None:
+            assert got.composite == approx(want.composite), key
+        assert got.rank == want.rank, key
+    assert not wrong, "\n".join(wrong)
+
+
+def test_duckdb_and_numpy_give_the_same_scorecard(
+    numpy_card: Scorecard, duck_card: Scorecard
+) -> None:
+    assert duck_card.previous_period == BEFORE
+    assert_same(numpy_card, duck_card)
+
+
+def test_duckdb_outputs_explain_a_kpi(exported: tuple[Path, Path]) -> None:
+    ws, pq = exported
+    invoke(["score", "-w", str(ws), "--period", PERIOD, "--parquet", str(pq), "--no-history"])
+    assert (ws / "out" / PERIOD / "scorecard.html").is_file()
+    result = invoke(["explain", "aht", "--site", "DUB1", "-w", str(ws), "--period", PERIOD])
+    assert "handle_seconds" in result.stdout
+    assert "2-63" in result.stdout  # the sheet rows the DuckDB lineage found (62 days)
+
+
+def test_the_spark_engine_gives_the_same_scorecard(
+    spark_session: object,
+    exported: tuple[Path, Path],
+    numpy_card: Scorecard,
+    tmp_path: Path,
+) -> None:
+    ws, pq = exported
+    spark_card = _score(ws, tmp_path, "--engine", "spark", "--parquet", str(pq))
+    assert_same(numpy_card, spark_card)
+
+
+def test_an_engine_without_rows_says_how_to_get_them(exported: tuple[Path, Path]) -> None:
+    ws, _ = exported
+    result = invoke(["score", "-w", str(ws), "--period", PERIOD, "--engine", "duckdb"], code=2)
+    assert "--export parquet" in result.stderr
+
+
+def test_history_exports_as_parquet_tables(exported: tuple[Path, Path], tmp_path: Path) -> None:
+    ws, pq = exported
+    history = tmp_path / "history.sqlite"
+    invoke(["score", "-w", str(ws), "--period", PERIOD, "--parquet", str(pq), "--out",
+            str(tmp_path / "out")])  # fmt: skip
+    card = load_card(tmp_path / "out")
+    shutil.move(ws / "history.sqlite", history)
+    out = tmp_path / "tables"
+    invoke(["history", "export", "--format", "parquet", "--out", str(out), "-w", str(ws),
+            "--history", str(history)])  # fmt: skip
+    assert sorted(p.name for p in out.iterdir()) == ["kpis", "measures"]
+    assert sorted(p.name for p in (out / "kpis").iterdir()) == [f"period={PERIOD}"]
+    con = duckdb.connect()
+    kpis = f"read_parquet('{out}/kpis/*/*.parquet', hive_partitioning = true)"
+    rows = con.execute(f"SELECT COUNT(*) FROM {kpis}").fetchone()
+    assert rows is not None and rows[0] == sum(len(s.kpis) for s in card.scopes)
+    value = con.execute(
+        f"SELECT value FROM {kpis} WHERE level = 'site' AND scope = 'DUB1' AND queue = '' "
+        "AND kpi = 'aht'"
+    ).fetchone()
+    want = card.scope("site", "DUB1")
+    assert value is not None and want is not None
+    assert value[0] == approx(want.kpi("aht").value)  # type: ignore[union-attr]
