@@ -171,6 +171,7 @@ def score_command(
             engine="spark" if engine is Engine.spark else "duckdb",
             parquet=parquet,
             spark_master=spark_master,
+            allow_invalid=allow_invalid,
         )
     folder = out or root / defs.settings.outputs.replace("{period}", period)
     dirs = [d for d in (template_dir, root / "templates") if d is not None]

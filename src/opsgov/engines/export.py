@@ -23,7 +23,7 @@ from opsgov.engines.manifest import MANIFEST_NAME, Manifest, SourceEntry
 from opsgov.engines.rows import harmonised_columns, sources
 from opsgov.errors import OpsgovError
 from opsgov.issues import Severity
-from opsgov.pipeline import Definitions, ValidationRun, excluding_invalid
+from opsgov.pipeline import Definitions, ValidationRun, excluding_invalid, run_wide
 from opsgov.score.card import file_sha256
 
 
@@ -55,6 +55,7 @@ def export_parquet(defs: Definitions, run: ValidationRun, period: str, folder: P
         rows=sum(len(b) for b in blocks),
         excluded_rows=excluded,
         findings=counts,
+        issues=[i for i in run.issues if run_wide(i)],
         inputs={name: file_sha256(path) for name, path in sorted(run.paths.items())},
         sources=[SourceEntry(**vars(s)) for s in sources(blocks)],
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from opsgov.issues import Issue
+
 MANIFEST_NAME = "_opsgov.json"
 """Its file name in the period's folder (engines skip files starting with `_`)."""
 
@@ -31,5 +33,9 @@ class Manifest(BaseModel):
     rows: int = Field(description="Rows written.")
     excluded_rows: int = Field(description="Rows left out because they have errors.")
     findings: dict[str, int] = Field(description="Findings of intake and validation, by severity.")
+    issues: list[Issue] = Field(
+        default_factory=list,
+        description="The findings at no cell of an input file (FX rates, computing), in full.",
+    )
     inputs: dict[str, str] = Field(description="Input file -> SHA-256.")
     sources: list[SourceEntry] = Field(description="Sheet column of each measure of each sheet.")

@@ -30,14 +30,16 @@ from opsgov.engines.month import TableMonth
 from opsgov.engines.run import SqlEngine, month_on
 from opsgov.errors import DefinitionError, OpsgovError
 from opsgov.fx import FxTable
-from opsgov.issues import Issue, Location, make_issue
+from opsgov.issues import Issue, Location, Severity, make_issue
 from opsgov.models.results import Scorecard
 from opsgov.pipeline import (
     Definitions,
+    ScoreRefusedError,
     ScoreRun,
     ValidationRun,
     live_in,
     previous_period,
+    refuse_errors,
     workspace_fx,
 )
 from opsgov.playbooks.triggers import workspace_triggers
@@ -164,7 +166,12 @@ def _card(
     period: str,
     report_date: str,
     previous: Scorecard | None,
+    fx_issues: list[Issue],
 ) -> tuple[Scorecard, list[Issue]]:
+    """The card, and the findings of computing it that the export did not already list.
+
+    Without a manifest (a warehouse table) the FX file's own findings are listed here.
+    """
     inputs = ScoreInputs(
         framework=defs.framework,
         registry=defs.registry,
@@ -179,10 +186,18 @@ def _card(
         excluded_rows=manifest.excluded_rows if manifest else 0,
         previous=previous,
     )
-    card, issues = build_scorecard(inputs, month)
+    card, computed = build_scorecard(inputs, month)
+    listed = list(manifest.issues) if manifest else []
+    seen = {(i.code, i.message) for i in listed}
+    fresh = computed if manifest else [*fx_issues, *computed]
+    new = [i for i in dict.fromkeys(fresh) if (i.code, i.message) not in seen]
+    counts = dict(inputs.findings)
+    for issue in new:
+        counts[issue.severity.value] = counts.get(issue.severity.value, 0) + 1
+    update: dict[str, object] = {"findings": counts, "issues": [*listed, *new]}
     if manifest is not None:
-        card = card.model_copy(update={"inputs": dict(manifest.inputs)})
-    return card, issues
+        update["inputs"] = dict(manifest.inputs)
+    return card.model_copy(update=update), new
 
 
 def score_table(
@@ -193,25 +208,37 @@ def score_table(
     engine: EngineName = "duckdb",
     parquet: Path | None = None,
     spark_master: str | None = None,
+    allow_invalid: bool = False,
 ) -> ScoreRun:
-    """Score a period from harmonised rows on a SQL engine (see the module's docstring)."""
+    """Score a period from harmonised rows on a SQL engine (see the module's docstring).
+
+    A period exported with errors is refused unless `allow_invalid` (its rows with errors
+    were left out of the export), as is one whose computing meets an error (no FX rate).
+    """
     where = TableInput.of(defs, parquet)
     if not where.has_period(period):
         raise OpsgovError(f"{where.parquet} holds no rows for {period}")
+    manifest = where.manifest(period)
+    errors = manifest.findings.get("error", 0) if manifest else 0
+    if errors and not allow_invalid:
+        raise ScoreRefusedError(
+            f"{period} had {errors} error(s) when it was exported (its rows with errors were left "
+            "out); fix them and export again, or score with --allow-invalid",
+            [i for i in manifest.issues if i.severity == Severity.ERROR] if manifest else [],
+        )
     with open_engine(engine, where, spark_master) as (sql, relation):
         prior: Scorecard | None = None
         before = previous_period(period)
         if where.has_period(before):
-            month, manifest, _, fx = _month(sql, relation, defs, where, before)
+            month, manifest, fx_issues, fx = _month(sql, relation, defs, where, before)
             if month.sites:
-                prior, _ = _card(defs, month, manifest, fx, before, report_date, None)
+                prior, _ = _card(defs, month, manifest, fx, before, report_date, None, fx_issues)
         month, manifest, fx_issues, fx = _month(sql, relation, defs, where, period)
-        card, issues = _card(defs, month, manifest, fx, period, report_date, prior)
+        card, issues = _card(defs, month, manifest, fx, period, report_date, prior, fx_issues)
+    refuse_errors(period, issues, allow_invalid)
     fired = workspace_triggers(defs.root, defs.settings, defs.registry, card, prior)
     card = card.model_copy(update={"playbooks": fired})
-    return ScoreRun(
-        card=card, validation=ValidationRun(period=period), issues=[*fx_issues, *issues]
-    )
+    return ScoreRun(card=card, validation=ValidationRun(period=period), issues=issues)
 
 
 def workspace_query(defs: Definitions, period: str, relation: str | None = None) -> Compiled:
