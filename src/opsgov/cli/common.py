@@ -70,6 +70,15 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+def _template_failure(exc: Exception) -> str | None:
+    """The message for a template that failed (a syntax error, a sandbox limit), or None."""
+    if "jinja2" not in sys.modules:  # never imported: cannot be a template's failure
+        return None
+    from opsgov.render.env import template_failure
+
+    return template_failure(exc, "a report template")
+
+
 def report_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn failures into a message on stderr and an exit code; never show a traceback.
 
@@ -98,6 +107,12 @@ def report_errors(func: Callable[P, R]) -> Callable[P, R]:
             )
             raise typer.Exit(int(ExitCode.USAGE)) from None
         except Exception as exc:
+            template = _template_failure(exc)
+            if template is not None:  # a workspace's own template: the user's to fix
+                make_console(stderr=True).print(
+                    f"opsgov: {template}", style="bold red", markup=False
+                )
+                raise typer.Exit(int(ExitCode.USAGE)) from None
             if State.debug:
                 traceback.print_exc()
             err = make_console(stderr=True)

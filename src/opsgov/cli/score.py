@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError
 from rich.table import Table
 from rich.text import Text
 
@@ -21,7 +21,7 @@ from opsgov.history.recorder import record_score
 from opsgov.models.results import Scorecard
 from opsgov.outputset import write_set
 from opsgov.pipeline import load_definitions, score
-from opsgov.render.env import environment
+from opsgov.render.env import environment, template_failure
 from opsgov.render.formatting import STATUS_LABEL, format_score, invalid_banner
 from opsgov.render.outputs import OUTPUTS
 from opsgov.workspace import display_path
@@ -181,12 +181,7 @@ def score_command(
         try:
             rendered[name] = render(result.card, env)
         except TemplateError as exc:
-            where = (
-                f" ({exc.filename}, line {exc.lineno})"
-                if isinstance(exc, TemplateSyntaxError)
-                else ""
-            )
-            raise OpsgovError(f"the template for {name} failed{where}: {exc}") from exc
+            raise OpsgovError(template_failure(exc, f"the template for {name}") or "") from exc
     written = write_set(folder, rendered)  # rendered first; the folder changes as one set
     recorded = None if no_history else record_score(defs, result)
     console = make_console()

@@ -8,10 +8,15 @@ name ends with; the report date is data, never the clock.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+import traceback
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
+from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from opsgov.render.formatting import (
@@ -30,7 +35,75 @@ def _autoescape(name: str | None) -> bool:
     return "htm" in lowered or "svg" in lowered
 
 
-def environment(template_dirs: Sequence[Path] = ()) -> ImmutableSandboxedEnvironment:
+MAX_SECONDS = 60.0
+"""Longest a command's templates may run in all: the built-ins take well under a second."""
+MAX_CALL_DEPTH = 100
+"""Deepest nesting of macro and function calls (a recursive macro stops here)."""
+MAX_RANGE_ITEMS = 5_000_000
+"""Most numbers `range()` may produce over all a command's templates (loops inside loops)."""
+MAX_SEQUENCE = 10_000_000
+"""Longest string or list `*` may build."""
+
+
+class BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox with a budget: a workspace's template cannot hang or exhaust the machine.
+
+    Jinja's sandbox stops a template from reaching Python; it does not stop one from running
+    forever (`range(100000)` inside `range(100000)`), recursing without end, or building a
+    string of a gigabyte. Every call a template makes passes through `call`, where time and
+    depth are checked; `range` counts what it produces; `*` and `**` are checked before they
+    run. Each limit raises `SecurityError`, which names the template and line.
+    """
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._deadline = time.monotonic() + MAX_SECONDS
+        self._depth = 0
+        self._range_items = 0
+        self.globals["range"] = self._range
+
+    def _range(self, *args: int) -> Iterator[int]:
+        numbers = range(*args)
+        self._range_items += len(numbers)
+        if self._range_items > MAX_RANGE_ITEMS:
+            raise SecurityError(
+                f"the templates' loops ask for more than {MAX_RANGE_ITEMS:,} numbers in all"
+            )
+        return iter(numbers)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
+        """Call a function or macro for a template, within the time and depth budget."""
+        if time.monotonic() > __self._deadline:
+            raise SecurityError(f"the templates ran longer than {MAX_SECONDS:.0f} seconds")
+        if __self._depth >= MAX_CALL_DEPTH:
+            raise SecurityError(f"the templates nest calls more than {MAX_CALL_DEPTH} deep")
+        __self._depth += 1
+        try:
+            return super().call(__context, __obj, *args, **kwargs)
+        finally:
+            __self._depth -= 1
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        """`*` and `**`, refused where the result would be enormous."""
+        if operator == "**" and _number(right) and _number(left) and abs(right) > 64:
+            raise SecurityError("a template raises a number to a power above 64")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                big = isinstance(seq, (str, list, tuple)) and _number(times)
+                if big and len(seq) * max(times, 0) > MAX_SEQUENCE:
+                    raise SecurityError(
+                        f"a template repeats a string or list to more than {MAX_SEQUENCE:,} items"
+                    )
+        return super().call_binop(context, operator, left, right)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def environment(template_dirs: Sequence[Path] = ()) -> BoundedSandbox:
     """The environment every report is rendered in."""
     builtin = FileSystemLoader(str(builtin_dir("templates")))
     loader = ChoiceLoader(
@@ -40,7 +113,7 @@ def environment(template_dirs: Sequence[Path] = ()) -> ImmutableSandboxedEnviron
             PrefixLoader({"builtin": builtin}, delimiter=":"),
         ]
     )
-    env = ImmutableSandboxedEnvironment(
+    env = BoundedSandbox(
         loader=loader,
         autoescape=_autoescape,
         undefined=StrictUndefined,
@@ -54,3 +127,18 @@ def environment(template_dirs: Sequence[Path] = ()) -> ImmutableSandboxedEnviron
     env.filters["md"] = md_text
     env.filters["status_label"] = lambda s: STATUS_LABEL.get(s, s)
     return env
+
+
+def template_failure(exc: BaseException, what: str) -> str | None:
+    """`what` failed, where (template and line) and why; None when `exc` is not a template's."""
+    if not isinstance(exc, TemplateError):
+        return None
+    where = ""
+    if isinstance(exc, TemplateSyntaxError):
+        where = f" ({exc.filename or exc.name}, line {exc.lineno})"
+    else:  # Jinja rewrites the traceback so that template lines show as frames
+        frames = traceback.extract_tb(exc.__traceback__)
+        lines = [f for f in frames if f.filename.endswith((".j2", ".jinja", ".html", ".md"))]
+        if lines:
+            where = f" ({lines[-1].filename}, line {lines[-1].lineno})"
+    return f"{what} failed{where}: {exc}"
