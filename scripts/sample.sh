@@ -2,8 +2,8 @@
 # The main job on the bundled sample data, from a fresh machine with only Python 3.11+ and pip:
 # creates .venv, installs opsgov, then checks the sample workspace's definitions, validates its
 # October 2026 month, scores its thirteen months (2025-10 to 2026-10) into the history, writes
-# the reports a reader gets (governance pack, vendor QBR, executive dashboard) and shows what
-# validate finds in a flawed submission.
+# the reports a reader gets (governance pack, vendor QBR, executive dashboard), plans capacity
+# and shows what validate finds in a flawed submission.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,6 +39,9 @@ echo "==> opsgov report: the monthly governance pack, Acme's QBR for 2026 Q3, th
 $OPSGOV report governance --period 2026-10
 $OPSGOV report qbr --vendor acme_bpo --quarter 2026Q3
 $OPSGOV report dashboard
+echo
+echo "==> opsgov capacity: volume forecasts, the FTE plan, hiring dates, site-loss scenarios"
+$OPSGOV capacity
 echo
 echo "==> opsgov validate on a flawed submission (exit 1 is expected: it has planted defects)"
 $OPSGOV validate flawed/HYD1_ops_2026-10.xlsx --annotate out/annotated || true

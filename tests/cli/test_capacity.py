@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import yaml
 from openpyxl import load_workbook
 
 from tests.conftest import REPO, invoke
@@ -49,13 +50,16 @@ def test_plan_json_matches_files_and_the_arithmetic(workspace: Path, tmp_path: P
     assert {p.name for p in out.iterdir()} == {
         "capacity.json", "capacity.md", "capacity.html", "capacity.xlsx"
     }  # fmt: skip
-    # DUB1 general in German: two months of history -> their mean; 25 % German (declared);
-    # AHT = handle seconds / items handled; 160 paid hours, 85 % occupancy, 30 % shrinkage.
+    # DUB1 general in German: two months of history -> their mean; its declared German share;
+    # AHT = handle seconds / items handled; FTE = workload / (hours x occupancy) / (1 - shrinkage)
+    cap = yaml.safe_load((workspace / "opsgov.yaml").read_text(encoding="utf-8"))["capacity"]
+    share = cap["sites"]["DUB1"]["language_mix"]["general"]["de"]
     volume = _history(workspace, "DUB1", "general", "items_received")
     handle = _history(workspace, "DUB1", "general", "handle_seconds")
     handled = _history(workspace, "DUB1", "general", "items_handled")
     aht = sum(handle) / sum(handled)
-    expected = sum(volume) / len(volume) * 0.25 * aht / 3600 / (160 * 0.85) / (1 - 0.3)
+    workload = sum(volume) / len(volume) * share * aht / 3600
+    expected = workload / (cap["hours_per_fte"] * cap["occupancy_target"]) / (1 - cap["shrinkage"])
     stream = next(
         s
         for s in plan["streams"]

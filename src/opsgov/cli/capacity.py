@@ -71,12 +71,12 @@ def _explain(plan: CapacityPlan, wanted: str) -> None:
 def _tables(plan: CapacityPlan) -> list[Table]:
     first = plan.periods[0]
     forecasts = Table(title=f"Forecasts (first month {first})", title_justify="left")
-    for name, right in (("Site", False), ("Queue", False), ("Mths", True), ("Method", False),
+    for name, right in (("Site", False), ("Queue", False), ("Method (months)", False),
                         ("sMAPE", True), ("Volume", True), ("Interval", True)):  # fmt: skip
         forecasts.add_column(name, justify="right" if right else "left")
     for f in plan.forecasts:
         forecasts.add_row(
-            f.site, f.queue, str(len(f.history)), f.method,
+            f.site, f.queue, f"{f.method} ({len(f.history)})",
             "n/a" if f.backtest_smape is None else f"{f.backtest_smape:.1f}%",
             f"{f.volume[0]:,.0f}", f"{f.lower[0]:,.0f}-{f.upper[0]:,.0f}",
         )  # fmt: skip
