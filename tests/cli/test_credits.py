@@ -241,3 +241,32 @@ def test_a_version_1_history_store_is_upgraded_in_place(tmp_path: Path) -> None:
         assert conn.execute("SELECT count(*) FROM credit_months").fetchone()[0] == 0
     finally:
         conn.close()
+
+
+def test_explain_a_credit_down_to_the_cells(
+    report: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "240")
+    out = invoke(
+        ["explain", "child_safety_turnaround", "--credit", "--vendor", "acme_bpo",
+         "--period", "2026-10", "-w", str(report["ws"])]
+    ).stdout  # fmt: skip
+    assert "items_within_sla / items_sla_eligible" in out
+    assert "force-majeure days left out: MNL1 2026-10-12, MNL1 2026-10-13" in out
+    assert "allocation 50 % x at-risk" in out
+    assert "binds (pro_rata)" in out
+    # The child-safety rows of MNL1's October sheet, less the two typhoon days: the truth has
+    # one general and one child-safety row a day (rows 6-67 from the header on row 4, sorted
+    # by day then queue), and rows 28 and 30 are the 12th and 13th.
+    line = next(x for x in out.splitlines() if "items_sla_eligible" in x and "MNL1_ops" in x)
+    assert "G (SLA Eligible)" in line
+    assert "6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 32," in line
+    eligible = sum(
+        r.values["items_sla_eligible"]
+        for r in truth("2026-10").rows("MNL1")
+        if r.queue == "child_safety" and r.day not in FM_DAYS
+    )
+    assert f"{eligible:,}" in out
+    err = invoke(["explain", "nope", "--credit", "--vendor", "acme_bpo", "--period", "2026-10",
+                  "-w", str(report["ws"])], 2).stderr  # fmt: skip
+    assert "no service level 'nope'" in err

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from opsgov.cli.common import report_errors
+from opsgov.cli.credit_explain import explain_credit_command
 from opsgov.cli.validate import PeriodOption, check_period
 from opsgov.cli.workspace import WorkspaceOption, workspace_root
 from opsgov.console import make_console
@@ -23,22 +24,37 @@ EPILOG = """Examples:
   opsgov explain sla_attain --site MNL1 --period 2026-10
 
   opsgov explain cost_per_case --vendor acme_bpo --period 2026-10
+
+  opsgov explain turnaround --credit --vendor acme_bpo --period 2026-10   (a service credit)
 """
 
 
 @report_errors
 def explain_command(
-    kpi: Annotated[str, typer.Argument(help="KPI id, such as aht or sla_attain.")],
+    kpi: Annotated[
+        str, typer.Argument(help="KPI id, such as aht; with --credit, a service level id.")
+    ],
     period: PeriodOption = None,
     site: Annotated[str | None, typer.Option("--site", help="Site id.")] = None,
     vendor: Annotated[str | None, typer.Option("--vendor", help="Vendor id.")] = None,
     region: Annotated[str | None, typer.Option("--region", help="Region id.")] = None,
     workspace: WorkspaceOption = None,
+    credit: Annotated[
+        bool,
+        typer.Option(
+            "--credit", help="Explain the vendor's service credit for the service level named."
+        ),
+    ] = False,
 ) -> None:
-    """Show how one KPI value was made: formula, summed measures, cells, target and score."""
+    """Show how one KPI value (or service credit) was made, down to the cells."""
     period = check_period(period)
     if period is None:
         raise OpsgovError("give --period YYYY-MM")
+    if credit:
+        if vendor is None or site or region:
+            raise OpsgovError("--credit explains a vendor's credit: give --vendor and no other")
+        explain_credit_command(load_definitions(workspace_root(workspace)), kpi, vendor, period)
+        return
     chosen = [(lvl, v) for lvl, v in (("site", site), ("vendor", vendor), ("region", region)) if v]
     if len(chosen) > 1:
         raise OpsgovError("give at most one of --site, --vendor, --region")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from opsgov.compute.groups import Groups
 from opsgov.compute.kpis import KpiEngine
+from opsgov.compute.rollup import Measures, site_measures
 from opsgov.contracts.months import months_back, quarter_to_date
 from opsgov.harmonise.table import Block
 from opsgov.history.reports.quarters import quarter_measures
@@ -50,12 +51,16 @@ def _with_languages(blocks: Sequence[Block], languages: Sequence[str]) -> list[B
     return out
 
 
+LocalKey = tuple[tuple[str, ...], frozenset[tuple[str, int]], bool]
+
+
 @dataclass
 class MonthData:
-    """One month's scoring inputs, with its partials computed once per language filter."""
+    """One month's scoring inputs, with its partials and site measures computed once each."""
 
     inputs: ScoreInputs
     _groups: dict[tuple[str, ...], Groups] = field(default_factory=dict)
+    _local: dict[LocalKey, dict[tuple[str, str | None], Measures]] = field(default_factory=dict)
 
     def groups(self, languages: Sequence[str]) -> Groups:
         """The month's partials (of the rows in `languages`, when given)."""
@@ -64,6 +69,18 @@ class MonthData:
             blocks = _with_languages(self.inputs.blocks, key) if key else self.inputs.blocks
             self._groups[key] = Groups.of(blocks)
         return self._groups[key]
+
+    def local(
+        self, languages: Sequence[str], days: frozenset[tuple[str, int]], by_queue: bool
+    ) -> dict[tuple[str, str | None], Measures]:
+        """Site (or site-queue) measures of the month, some days left out."""
+        key = (tuple(sorted(languages)), days, by_queue)
+        if key not in self._local:
+            groups = self.groups(languages)
+            if days:
+                groups = groups.without_days(set(days))
+            self._local[key] = site_measures(groups, self.inputs.framework, by_queue=by_queue)
+        return self._local[key]
 
 
 class Measurer:
@@ -114,13 +131,11 @@ class Measurer:
         key = (scope.model_dump_json(), period, billing)
         if key not in self._cache:
             version = self.contract.version_for(period)
-            groups = data.groups(scope.languages)
-            days = set() if billing else self.excluded_days(version, period)
-            if days:
-                groups = groups.without_days(days)
+            days = frozenset() if billing else frozenset(self.excluded_days(version, period))
+            local = data.local(scope.languages, days, bool(scope.queues))
             self._cache[key] = score_scope(
                 data.inputs,
-                groups,
+                local,
                 scope_id=self.contract.vendor,
                 name=self.contract.name,
                 sites=self.sites(scope),

@@ -288,7 +288,7 @@ def build_scorecard(
 
 def score_scope(
     inputs: ScoreInputs,
-    groups: Groups,
+    local: Mapping[tuple[str, str | None], Measures],
     *,
     scope_id: str,
     name: str,
@@ -297,12 +297,12 @@ def score_scope(
 ) -> ScopeResult:
     """One ad-hoc scope (some sites, some queues) computed exactly as the scorecard's scopes are.
 
-    Used by contracts, whose service levels cover part of a vendor: each site's measures are
-    rolled up from the same partials, converted at the period's rate, and combined by
-    the same scorer (a ratio of sums, sites without a KPI's measures left out of it).
+    Used by contracts, whose service levels cover part of a vendor. `local` is
+    `site_measures` of the period's partials (by queue when `queues` are given): each site's
+    measures are converted at the period's rate and combined by the same scorer (a ratio of
+    sums, sites without a KPI's measures left out of it).
     """
     fw, reporting = inputs.framework, inputs.settings.reporting_currency
-    local = site_measures(groups, fw, by_queue=bool(queues))
     wanted = set(queues)
     parts: list[Measures] = []
     members: list[str] = []
