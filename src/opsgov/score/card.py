@@ -9,7 +9,7 @@ from pathlib import Path
 
 from opsgov.compute.groups import Groups
 from opsgov.compute.kpis import KpiEngine
-from opsgov.compute.rollup import Measures, across_sites, convert_money, site_measures
+from opsgov.compute.rollup import Measures, across_sites, convert_money
 from opsgov.compute.scopes import InProcessMonth, MonthData, ScopeValues, kpi_values
 from opsgov.fx import FxTable, no_rate_issue
 from opsgov.harmonise.table import Block
