@@ -6,6 +6,7 @@ reader was never called.
 
 from __future__ import annotations
 
+import random
 import struct
 import warnings
 import zipfile
@@ -277,3 +278,65 @@ def test_doctype_in_a_part_not_named_xml_is_refused(small_xlsx: Path, tmp_path: 
     with zipfile.ZipFile(path, "a") as zf:
         zf.writestr("xl/drawings/vmlDrawing1.vml", b"<!DOCTYPE x [<!ENTITY a 'b'>]><xml/>")
     assert _code(path)[0] == "W205"
+
+
+SHARED_STRINGS_BOOK = (
+    Path(__file__).resolve().parents[2]
+    / "sample_data"
+    / "inbox"
+    / "2026-10"
+    / "DUB1_daily_metrics_2026-10.xlsx"
+)
+"""A LibreOffice-written workbook whose text is in a shared-string table."""
+
+
+def _with_shared_strings(dst: Path, size: int) -> zipfile.ZipInfo:
+    """The workbook with its shared-string table grown to `size` bytes of distinct texts
+    (about 40:1 compressed, well inside the ratio cap)."""
+    rng = random.Random(1)
+    chunk = b"".join(
+        b"<si><t>Queue %06x review backlog</t></si>" % rng.randrange(1 << 24)
+        if i % 8 == 0
+        else b"<si><t>Queue general review backlog</t></si>"
+        for i in range(25_000)
+    )
+    with (
+        zipfile.ZipFile(SHARED_STRINGS_BOOK) as zin,
+        zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout,
+    ):
+        for item in zin.infolist():
+            if item.filename != "xl/sharedStrings.xml":
+                zout.writestr(item, zin.read(item))
+                continue
+            table = zipfile.ZipInfo(item.filename)
+            table.compress_type = zipfile.ZIP_DEFLATED
+            with zout.open(table, "w", force_zip64=True) as fh:
+                fh.write(b'<?xml version="1.0" encoding="UTF-8"?>')
+                fh.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+                written = 0
+                while written < size:
+                    written += fh.write(chunk)
+                fh.write(b"</sst>")
+    with zipfile.ZipFile(dst) as zf:
+        return zf.getinfo("xl/sharedStrings.xml")
+
+
+@pytest.mark.usefixtures("no_reader")
+def test_a_shared_string_table_that_expands_beyond_the_limit_is_refused(tmp_path: Path) -> None:
+    # The attack: a small file whose shared strings take gigabytes once read. Every archive
+    # check passes (entry size, total, ratio); the table itself is bounded.
+    path = tmp_path / "strings.xlsx"
+    table = _with_shared_strings(path, Limits().max_shared_strings_bytes + (4 << 20))
+    assert path.stat().st_size < 12 << 20
+    check_archive(path, Limits())  # no archive limit is hit
+    assert table.file_size < table.compress_size * Limits().max_inflate_ratio
+    code, message = _code(path)
+    assert code == "W206"
+    assert "shared-string table" in message
+    assert f"{table.file_size:,} bytes" in message
+
+
+def test_a_shared_string_table_within_the_limit_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "strings.xlsx"
+    _with_shared_strings(path, 1 << 20)
+    assert read_workbook(path).sheets  # the sheets still read; unused strings cost nothing

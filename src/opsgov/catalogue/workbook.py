@@ -171,6 +171,16 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
         "The message gives its words; check the data it mentions.",
     ),
     _c(
+        "W218",
+        "damaged archive entry",
+        E,
+        "A part of the workbook (a sheet, the shared strings, the styles) does not match the "
+        "CRC-32 checksum stored with it: its bytes changed after it was written, by a faulty "
+        "disk, a transfer or an edit. The spreadsheet reader would read the changed bytes "
+        "without complaint, so a number could be silently wrong; the file is refused before "
+        "any of it is used. Ask for the file again, or open it and save a fresh copy.",
+    ),
+    _c(
         "W235",
         "annotated copy rebuilt",
         I,

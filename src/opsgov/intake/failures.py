@@ -63,3 +63,23 @@ def refuse(
     location = Location(file=str(path), sheet=sheet, row=row, col=col, line=line)
     issue = make_issue(code, message, location=location, found=found, hint=hint)
     raise WorkbookError(f"{path}: {message}", [issue])
+
+
+def damaged(path: Path, member: str) -> NoReturn:
+    """Refuse an archive whose member's bytes do not match their CRC-32 (W218).
+
+    Args:
+        path: The file.
+        member: The archive entry whose checksum failed.
+
+    Raises:
+        WorkbookError: Always.
+    """
+    refuse(
+        path,
+        "W218",
+        f"the archive entry {member!r} is damaged: its bytes do not match the checksum stored "
+        "with them, so the numbers read from it could be wrong; the file is refused",
+        found=member,
+        hint="Ask for the file again, or open it in Excel or LibreOffice and save a fresh copy.",
+    )

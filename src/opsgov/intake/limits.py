@@ -81,6 +81,15 @@ class Limits(BaseModel):
         "1,048,576 x 16 sheet with 32 characters in every cell. Stops shared-string "
         "amplification (one long text referenced from thousands of cells).",
     )
+    max_shared_strings_bytes: PositiveInt = Field(
+        default=256 * MIB,
+        description="Largest uncompressed size of an xlsx's shared-string table. The reader "
+        "holds the whole table in memory (about twice its size), and the table holds each "
+        "distinct text once: 256 MiB is eight million distinct 20-character texts, where a "
+        "full 1,048,576-row month with a distinct agent id per row needs about 30 MB. A "
+        "table that expands far beyond that (2 GB from a 23 MB file) is refused before it is "
+        "read, as the compression-ratio cap refuses other expanding entries.",
+    )
     isolate_legacy_formats: bool = Field(
         default=True,
         description="Measure .xls, .xlsb and .ods sheets in a child process before reading "

@@ -3,8 +3,9 @@
 - `workbook_parts`: the workbook part (wherever it lives), its sheets with their part names,
   kinds and visibility, the 1904 date system and `fullCalcOnLoad`, following the package
   relationships in both transitional and strict Open XML.
-- `check_shared_strings`: refuses a shared string longer than a cell may hold, because the
-  reader gives every cell that refers to it its own copy.
+- `check_shared_strings`: refuses a shared-string table larger than the reader may hold, and
+  a shared string longer than a cell may hold, because the reader gives every cell that
+  refers to it its own copy.
 
 No XML parser is used: the parts are small and flat, the tags are found with regular
 expressions, and no entity is ever resolved (`opsgov.intake.safety` has refused any DOCTYPE).
@@ -138,7 +139,7 @@ def workbook_parts(zf: zipfile.ZipFile, path: Path) -> WorkbookParts | None:
 
 
 def check_shared_strings(zf: zipfile.ZipFile, part: str, path: Path, limits: Limits) -> int:
-    """Refuse a shared-string table holding a text longer than a cell may hold.
+    """Refuse a shared-string table too large to hold, or holding a text longer than a cell may.
 
     The reader gives every cell that refers to a shared string its own copy of the text, so
     one long string referenced from many cells multiplies memory. Bounding each string by
@@ -156,14 +157,27 @@ def check_shared_strings(zf: zipfile.ZipFile, part: str, path: Path, limits: Lim
         text a sheet of shared strings can hold before asking for it.
 
     Raises:
-        WorkbookError: W206 when a string is too long.
+        WorkbookError: W206 when the table or a string is too long; W218 when the
+            table's bytes do not match their checksum.
     """
+    declared = zf.getinfo(part).file_size
+    if declared > limits.max_shared_strings_bytes:
+        refuse(
+            path,
+            "W206",
+            f"the shared-string table ({part!r}) expands to {declared:,} bytes; the limit is "
+            f"{limits.max_shared_strings_bytes:,}, and a month's distinct texts take a few "
+            "megabytes: the file is refused before the table is read",
+            found=declared,
+            hint="If the file is genuine, open it in Excel or LibreOffice, delete unused "
+            "sheets and save a fresh copy, or send the data as .csv.",
+        )
     limit = limits.max_cell_chars
     longest = 0
     carry = b""
     marker: bytes | None = None
     in_prolog = True
-    for chunk in inflate(path, zf.getinfo(part)):
+    for chunk in inflate(path, zf.getinfo(part), verify=True):
         buf = carry + chunk
         if marker is None:
             prefix = root_prefix(buf)

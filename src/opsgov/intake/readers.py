@@ -202,6 +202,15 @@ def _failure(path: Path, exc: BaseException) -> WorkbookError:
         code, message = "W201", _ENCRYPTED
     elif isinstance(exc, MemoryError):
         code, message = "W206", "the file is too large to read with the memory available"
+    elif (isinstance(exc, zipfile.BadZipFile) and text.startswith("Bad CRC-32")) or (
+        isinstance(exc, calamine.CalamineError) and "Invalid checksum" in text
+    ):
+        code = "W218"
+        message = (
+            f"the archive is damaged: {text[:200]}, so the numbers read from it could be "
+            "wrong; ask for the file again, or open it in Excel or LibreOffice and save a "
+            "fresh copy"
+        )
     elif isinstance(exc, calamine.ZipError | zipfile.BadZipFile | zlib.error | EOFError):
         message = f"the archive is truncated or damaged ({text[:200]}): ask for the file again"
     elif isinstance(exc, calamine.XmlError):

@@ -10,6 +10,11 @@ Declared sizes can be trusted as upper bounds: both readers used here stop at th
 than its declared uncompressed size", verified on an entry whose sizes were patched down).
 
 Every violation raises `WorkbookError` carrying one Issue (W204 or W205).
+
+The reader does not check the CRC-32 stored with each member: `verify_members` does, for
+the members no other scan inflates (the sheet scans of `opsgov.intake.sheetscan` check the
+worksheets they read), while the reader parses, so that a member whose bytes changed is
+refused (W218) before any number read from the file is used.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import NoReturn
 
 from opsgov.intake.failures import refuse
 from opsgov.intake.limits import Limits
+from opsgov.intake.sheetscan import inflate
 
 PROLOG_STEP = 1024
 """Bytes inflated at a time while looking for the root element of an XML part."""
@@ -55,6 +61,22 @@ def check_archive(path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
             if info.file_size > 0:
                 check_prolog(path, zf, info)
     return infos
+
+
+def verify_members(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Inflate each member and compare its bytes with its stored CRC-32 and size.
+
+    Args:
+        path: The archive.
+        infos: The members to verify.
+
+    Raises:
+        WorkbookError: W218 for the first member whose bytes do not match.
+        zlib.error: A member's compressed data is damaged (mapped by the caller).
+    """
+    for info in infos:
+        for _ in inflate(path, info, verify=True):
+            pass
 
 
 def check_directory(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:

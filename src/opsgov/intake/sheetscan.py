@@ -33,6 +33,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from opsgov.intake.failures import damaged
+
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLS = 16_384
 CHUNK = 1 << 20
@@ -129,7 +131,7 @@ def scan_cells(path: Path, info: zipfile.ZipInfo, exact: bool) -> CellFacts:
     """
     facts = CellFacts()
     state = _TagState()
-    for buf, pats in _buffers(path, info):
+    for buf, pats in _buffers(path, info, verify=True):
         cells = _walk_tags(buf, pats, state, None) if exact else None
         _measure_text(buf, pats, facts)
         if pats.f_tag in buf:
@@ -347,13 +349,17 @@ def _error_code(buf: bytes, attr: int, pats: _Patterns) -> str | None:
     return html.unescape(buf[v:v_end].decode("utf-8", errors="replace")).strip() or None
 
 
-def _buffers(path: Path, info: zipfile.ZipInfo) -> Iterator[tuple[bytes, _Patterns]]:
+def _buffers(
+    path: Path, info: zipfile.ZipInfo, verify: bool = False
+) -> Iterator[tuple[bytes, _Patterns]]:
     """The part's XML in buffers that end at a row end (or at least a cell end)."""
-    for buf, start, end, pats in _windows(path, info):
+    for buf, start, end, pats in _windows(path, info, verify):
         yield (buf if start == 0 and end == len(buf) else buf[start:end]), pats
 
 
-def _windows(path: Path, info: zipfile.ZipInfo) -> Iterator[tuple[bytes, int, int, _Patterns]]:
+def _windows(
+    path: Path, info: zipfile.ZipInfo, verify: bool = False
+) -> Iterator[tuple[bytes, int, int, _Patterns]]:
     """The part's XML as windows `buf[start:end]` that end at a row end (or a cell end).
 
     Most of each inflated chunk is a window over the chunk itself; only the few bytes
@@ -361,7 +367,7 @@ def _windows(path: Path, info: zipfile.ZipInfo) -> Iterator[tuple[bytes, int, in
     """
     pats: _Patterns | None = None
     carry = b""
-    for chunk in inflate(path, info):
+    for chunk in inflate(path, info, verify=verify):
         if pats is None:
             chunk = carry + chunk
             prefix = root_prefix(chunk)
@@ -413,20 +419,37 @@ def root_prefix(buf: bytes) -> bytes | None:
     return qname.split(b":", 1)[0] + b":" if b":" in qname else b""
 
 
-def inflate(path: Path, info: zipfile.ZipInfo) -> Iterator[bytes]:
+def inflate(path: Path, info: zipfile.ZipInfo, *, verify: bool = False) -> Iterator[bytes]:
     """An archive member's bytes, a chunk at a time, never more than its declared size.
 
-    Reads the deflate stream directly, a third faster than `ZipFile.open`; the reader checks
-    the CRC itself when it reads the member.
+    Reads the deflate stream directly, a third faster than `ZipFile.open`. The spreadsheet
+    reader does not check the CRC-32 stored with each member, so a member whose bytes
+    changed would be read as if nothing happened: with `verify`, the whole member's checksum
+    (and size) is compared once its last byte is out, at about 1 GB/s.
 
     Args:
         path: The archive.
         info: The member.
+        verify: Check the member's CRC-32 and size after its last chunk.
 
     Raises:
         zipfile.BadZipFile: The member's local header is damaged.
         zlib.error: The compressed data is damaged.
+        WorkbookError: W218, when `verify` and the bytes do not match the checksum.
     """
+    if not verify:
+        yield from _inflate(path, info)
+        return
+    crc, size = 0, 0
+    for chunk in _inflate(path, info):
+        crc = zlib.crc32(chunk, crc)
+        size += len(chunk)
+        yield chunk
+    if crc != info.CRC or size != info.file_size:
+        damaged(path, info.filename)
+
+
+def _inflate(path: Path, info: zipfile.ZipInfo) -> Iterator[bytes]:
     with path.open("rb") as fh:
         fh.seek(info.header_offset)
         header = fh.read(30)

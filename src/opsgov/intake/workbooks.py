@@ -32,7 +32,7 @@ from opsgov.intake.legacy import ods_facts, xls_date_system, xlsb_date_system
 from opsgov.intake.limits import Limits
 from opsgov.intake.ooxml import check_shared_strings, workbook_parts
 from opsgov.intake.raw import RawWorkbook
-from opsgov.intake.safety import check_archive
+from opsgov.intake.safety import check_archive, verify_members
 from opsgov.intake.sheets import formula_notes, read_sheets
 from opsgov.intake.sheetscan import (
     EXCEL_MAX_COLS,
@@ -93,8 +93,10 @@ def read_spreadsheet(
         FileFormat.XLSB,
         FileFormat.ODS,
     )
+    members: list[zipfile.ZipInfo] = []
+    verified_elsewhere: set[str] = set()
     if fmt in _ZIP_FORMATS:
-        check_archive(path, limits)
+        members = check_archive(path, limits)
     if fmt in (FileFormat.XLSX, FileFormat.XLSM):
         with zipfile.ZipFile(path) as zf:
             parts = workbook_parts(zf, path)
@@ -115,6 +117,7 @@ def read_spreadsheet(
                         )
                 if parts.shared_strings:
                     longest_shared = check_shared_strings(zf, parts.shared_strings, path, limits)
+                    verified_elsewhere.add(parts.shared_strings)
                 for declared in parts.sheets:
                     if declared.part and declared.kind == "worksheet":
                         info = zf.getinfo(declared.part)
@@ -124,6 +127,7 @@ def read_spreadsheet(
                             _check_extent(path, declared.name, extent, limits)
                             exact = extent.exact
                         worksheets[declared.name] = (info, exact)
+                        verified_elsewhere.add(info.filename)
                     elif declared.kind not in _CELL_FREE_SHEETS:
                         # A sheet the scan cannot find: calamine may still read it, so
                         # measure the whole workbook in a child process instead.
@@ -161,7 +165,8 @@ def read_spreadsheet(
         return book
     # Error cells and formulas without results are found while calamine parses: it
     # releases the GIL, so with a spare core the scan adds no wall-clock time. So are the
-    # extents not bounded before (extent_first=False); one worker runs the tasks in order.
+    # extents not bounded before (extent_first=False), and the checksums of the members no
+    # scan reads; one worker runs the tasks in order.
     with _reader_path(path, fmt) as alias, ThreadPoolExecutor(max_workers=1) as pool:
         extents = {
             name: pool.submit(scan_extent, path, info, limits.max_cells)
@@ -172,10 +177,14 @@ def read_spreadsheet(
             name: pool.submit(_scan_cells, path, info, exact, extents.get(name))
             for name, (info, exact) in worksheets.items()
         }
+        verified = pool.submit(
+            verify_members, path, [m for m in members if m.filename not in verified_elsewhere]
+        )
         if isolate:
             _measure(path, alias, limits)
         with calamine.CalamineWorkbook.from_path(str(alias)) as workbook:
             read_sheets(path, fmt, workbook, facts, limits, book, longest_shared)
+        verified.result()
         for name, extent_future in extents.items():
             _check_extent(path, name, extent_future.result(), limits)
     formula_notes(path, book, {name: f.result() for name, f in facts.items()}, full_calc)
