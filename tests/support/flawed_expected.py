@@ -77,7 +77,9 @@ DEFECTS: Final[tuple[Defect, ...]] = (
         "duplicate_row",
         "B27",
         "row 26 (22 October, General Moderation) repeated on row 27",
-        (("V309", "B27"),),
+        # The repeated row is in no vendor total: the TOTAL row after the last day (row 37)
+        # is still left out, but its figures are no longer the sums of the rows above.
+        (("V309", "B27"), ("V342", "B37")),
     ),
     Defect(
         "check_failure",
@@ -89,9 +91,13 @@ DEFECTS: Final[tuple[Defect, ...]] = (
 )
 """Every planted defect, in sheet order."""
 
+LAYOUT_FINDINGS: Final[tuple[tuple[str, str], ...]] = (("V340", "B37"),)
+"""Findings on the report's own layout, not on a defect: the TOTAL row (37), the blank row
+(38) and the notes line (39) under the last day are left out as not data, and said so."""
+
 EXPECTED_FINDINGS: Final[list[tuple[str, str, str | None]]] = [
     (code, SHEET, cell) for defect in DEFECTS for code, cell in defect.findings
-]
+] + [(code, SHEET, cell) for code, cell in LAYOUT_FINDINGS]
 """(code, sheet, A1 cell) of every finding `opsgov validate` must report for the file, and no
 other: the cell is None for a finding about the sheet as a whole."""
 
@@ -122,12 +128,18 @@ def expected_markdown() -> str:
             where = f"{SHEET}!{cell}" if cell else f"{SHEET} (the header row)"
             planted = defect.planted if index == 0 else "(consequence of the above)"
             lines.append(f"| {where} | {planted} | {code} | {spec(code).title} |")
+    for code, cell in LAYOUT_FINDINGS:
+        planted = "(the report's own totals, blank and notes rows)"
+        lines.append(f"| {SHEET}!{cell} | {planted} | {code} | {spec(code).title} |")
     lines += [
         "",
         "A missing column has no cell of its own: V300 points at the closest header found",
         "(`Items Recvd`), which is also reported as unmapped (V301, a warning). A percentage",
         "above 100 also makes the within-SLA",
         "count exceed the eligible count, so the framework's check fails on the same cell.",
+        "The repeated row is in none of the vendor's totals, so the TOTAL row under the last",
+        "day no longer adds up (V342, a warning); that row, the blank row and the notes line",
+        "below it are left out as not data (V340, a note).",
         "",
     ]
     return "\n".join(lines)

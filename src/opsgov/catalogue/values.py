@@ -163,4 +163,30 @@ VALUE_CODES: tuple[CodeSpec, ...] = (
         "No sheet of the workbook matches the profile's sheet name or pattern, or has a header "
         "the profile recognises.",
     ),
+    _c(
+        "V340",
+        "rows left out as not data",
+        I,
+        "Rows under the header that are not data were left out, and the message says which and "
+        "why: totals rows (a totals label such as `Total` or `Sub-total` as the first word, and "
+        "figures that are the sums of the rows above, or a place after the last data row), "
+        "blank rows, and rows starting with a text the profile's `skip.matching` lists. A label "
+        "that only begins like a totals word (`Summer Surge`, `Summary`) is data.",
+    ),
+    _c(
+        "V341",
+        "totals label on a data row",
+        W,
+        "A row is labelled like a totals row, but none of its figures is the sum of the rows "
+        "above and data rows follow it, so it is read as data rather than silently dropped. "
+        "If it really is a totals row, remove it from the file.",
+    ),
+    _c(
+        "V342",
+        "totals row that does not add up",
+        W,
+        "The row after the last data row is labelled as the table's totals and was left out, "
+        "but none of its figures is the sum of the rows above: rows may be missing or repeated "
+        "in the file, or the row may be data. Check it against the vendor's own totals.",
+    ),
 )

@@ -6,14 +6,15 @@ import difflib
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import Protocol
 
 import numpy as np
 
 from opsgov.harmonise.columns import BadCell, date_column, numeric_column, text_column
 from opsgov.harmonise.header import ColumnPlan, find_header, plan_columns
+from opsgov.harmonise.skipped import Selection, describe_skipped, select_rows
 from opsgov.harmonise.table import Block, BoolArray, FloatArray, Source
-from opsgov.harmonise.text import is_total_label, norm
+from opsgov.harmonise.text import norm
 from opsgov.issues import Issue, Location, make_issue
 from opsgov.models.framework import Framework
 from opsgov.models.profile import Profile
@@ -54,66 +55,6 @@ class Context:
     """The site from the file name, when the profile takes it from there."""
     date_system: int = 1900
     decimal: str = "."
-
-
-def _skipper(profile: Profile) -> Callable[[Sequence[object]], bool]:
-    """A test for rows that are not data: totals, notes, blanks (one call per row: keep it lean)."""
-    totals, blank = profile.skip.totals, profile.skip.blank
-    prefixes = tuple(p.lower() for p in profile.skip.matching)
-    verdicts: dict[str, bool] = {}
-
-    def text_verdict(text: str) -> bool:
-        lowered = text.strip().lower()
-        return (totals and is_total_label(text)) or bool(prefixes and lowered.startswith(prefixes))
-
-    def skip(row: Sequence[object]) -> bool:
-        empty = True
-        for cell in row:
-            if type(cell) is str:
-                if not cell or cell.isspace():
-                    continue
-                verdict = verdicts.get(cell)
-                if verdict is None:
-                    verdict = text_verdict(cell)
-                    if len(verdicts) < 100_000:
-                        verdicts[cell] = verdict
-                return verdict
-            if cell is not None:
-                empty = False
-        return blank and empty
-
-    return skip
-
-
-def _kept_rows(
-    body: Sequence[Sequence[object]], columns: Sequence[Sequence[object]], profile: Profile
-) -> list[int] | None:
-    """Indices of the data rows, skipping totals, notes and blanks; None when all are data.
-
-    A row's verdict comes from its first non-blank text cell (see `_skipper`). When the
-    columns before the first text column hold only numbers and dates, and that column holds
-    text in every row, the verdicts are those of its distinct values: column by column
-    instead of row by row. Anything else takes the row-by-row path.
-    """
-    skip = _skipper(profile)
-    width = min(map(len, body), default=0)
-    if width and width == max(map(len, body)):
-        for column in columns:
-            kinds = set(map(type, column))
-            if str not in kinds and type(None) not in kinds:
-                continue  # numbers or dates in every row: no verdict here, no blank row
-            if kinds != {str}:
-                break
-            texts = cast(Sequence[str], column)
-            verdicts = {text: skip([text]) for text in set(texts)}
-            if any(not text or text.isspace() for text in verdicts):
-                break
-            if not any(verdicts.values()):
-                return None
-            return [i for i, text in enumerate(texts) if not verdicts[text]]
-        else:
-            return None  # no text at all, and no blank row
-    return [i for i, r in enumerate(body) if not skip(r)]
 
 
 def _transposed(body: Sequence[Sequence[object]]) -> list[tuple[object, ...]]:
@@ -184,6 +125,58 @@ def _structure_issues(
         )
 
 
+def _skip_issues(ctx: Context, sheet: SheetLike, selection: Selection, first: int) -> list[Issue]:
+    """V340 for the rows left out, V341 and V342 for totals labels that their figures deny."""
+
+    def at(index: int, col: int | None) -> Location:
+        column = None if col is None else sheet.first_col + col
+        return Location(file=ctx.file, sheet=sheet.name, row=first + index, col=column)
+
+    issues: list[Issue] = []
+    if selection.skipped:
+        head = selection.skipped[0]
+        issues.append(
+            make_issue(
+                "V340",
+                f"{len(selection.skipped):,} row{'s' if len(selection.skipped) > 1 else ''} "
+                f"left out as not data: {describe_skipped(selection.skipped, first)}",
+                location=at(head.index, head.col or 0),
+                found=len(selection.skipped),
+                hint="Totals rows are recognised by a totals label and figures that are the "
+                "sums of the rows above (or their place after the last data row).",
+            )
+        )
+    for row in selection.skipped:
+        if row.reason == "total" and not row.matched:
+            issues.append(
+                make_issue(
+                    "V342",
+                    f"the row labelled {row.label!r} is left out as the table's totals row "
+                    "(it follows the last data row), but none of its figures is the sum of "
+                    "the rows above",
+                    location=at(row.index, row.col),
+                    found=row.label,
+                    expected="figures that are the sums of the rows above",
+                    hint="Check that no data rows are missing or repeated, and that this row is "
+                    "not data.",
+                )
+            )
+    for row in selection.doubtful:
+        issues.append(
+            make_issue(
+                "V341",
+                f"the row labelled {row.label!r} looks like a totals row, but none of its "
+                "figures is the sum of the rows above and data rows follow it: it is read as "
+                "data",
+                location=at(row.index, row.col),
+                found=row.label,
+                hint="If it is a totals row, remove it from the file; if it is data, nothing "
+                "needs doing.",
+            )
+        )
+    return issues
+
+
 def _bad_cell_issue(
     ctx: Context, sheet: SheetLike, row: int, col: int, header: str, bad: BadCell
 ) -> Issue:
@@ -226,9 +219,11 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
     issues.extend(_structure_issues(ctx, sheet, plan, header_row))
     body = rows[index + 1 :]
     transposed = _transposed(body)
-    kept = _kept_rows(body, transposed, profile)
+    selection = select_rows(body, transposed, profile, ctx.decimal)
+    kept = selection.kept
     n = len(body) if kept is None else len(kept)
     first = sheet.first_row + index + 1
+    issues.extend(_skip_issues(ctx, sheet, selection, first))
     numbers = list(range(first, first + len(body))) if kept is None else [first + i for i in kept]
     if not n:
         issues.append(

@@ -17,10 +17,14 @@ def norm(text: object) -> str:
     return _NON_ALNUM.sub("", ascii_text.lower())
 
 
-TOTAL_WORDS = ("total", "subtotal", "grandtotal", "sum", "overall", "alltotal", "gesamt", "totaal")
+_TOTAL_LABEL = re.compile(
+    r"^\s*(?:grand|sub|all)?[\s_-]*(?:totals?|sum|summe|overall|gesamt|totaal)(?=$|[\s:.,;\-\u2013\u2014])",
+    re.IGNORECASE,
+)
+"""A totals word as the whole first word of a label (`Sub-total`, `Grand Total:`, `TOTAL MNL`),
+never a prefix of another word (`Summer Surge`, `Summary`) or text after a symbol (`@SUM(1)`)."""
 
 
 def is_total_label(text: str) -> bool:
-    """True for a totals row label: `Total`, `Sub-total`, `Grand Total:`, `TOTAL MNL`."""
-    key = norm(text)
-    return any(key.startswith(word) for word in TOTAL_WORDS)
+    """True for a totals row label: `Total`, `Sub-total`, `Grand Total:`, `TOTAL MNL`, `Sum`."""
+    return _TOTAL_LABEL.match(text) is not None
