@@ -158,3 +158,35 @@ def test_overloaded_voice_queue_after_a_loss_uses_erlang_a() -> None:
     assert cell.service_level == pytest.approx(after.service_level)
     assert cell.p_abandon == pytest.approx(after.p_abandon)
     assert cell.p_abandon is not None and cell.p_abandon > 0.2
+
+
+def test_capacity_schema_is_current() -> None:
+    from opsgov.capacity.results import capacity_schema_text
+    from tests.conftest import REPO
+
+    shipped = (REPO / "schemas" / "capacity.schema.json").read_text("utf-8")
+    assert shipped == capacity_schema_text(), "regenerate schemas/capacity.schema.json"
+
+
+def test_missing_handle_time_headcount_and_volume_are_findings() -> None:
+    data = inputs({"A": 16_000}, {"A": 10}, 360.0)
+    for month in data.measures[("A", "general")].values():
+        month.pop("handle_seconds")
+    del data.measures[("A", "")]
+    reg = registry(["en"])
+    reg = reg.model_copy(
+        update={"sites": [*reg.sites, reg.sites[1].model_copy(update={"id": "C"})]}
+    )
+    plan = build_plan(data, CapacitySettings.model_validate(SIMPLE), reg, "t")
+    codes = sorted(f.code for f in plan.findings)
+    # A has volume but no handle time (Q802, left out: no stream, so no gap and no Q805);
+    # B and C list the queue but sent no volume (Q809)
+    assert codes.count("Q802") == 1 and codes.count("Q809") == 2
+    assert plan.streams == [] and plan.sites == []
+    # with the handle time set in the settings, A is planned but has no headcount (Q805)
+    settings = CapacitySettings.model_validate(
+        {**SIMPLE, "queues": {"general": {"aht_seconds": 360}}}
+    )
+    planned = build_plan(data, settings, reg, "t")
+    assert planned.streams[0].months[0].fte == pytest.approx(10.0)
+    assert "Q805" in [f.code for f in planned.findings]

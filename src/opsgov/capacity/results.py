@@ -202,3 +202,15 @@ class CapacityPlan(Result):
         out.extend(self.spof)
         out.extend(self.splits)
         return out
+
+
+def capacity_schema_text() -> str:
+    """The JSON Schema of `capacity.json`, shipped as `schemas/capacity.schema.json`."""
+    import json
+
+    body = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"opsgov:capacity:v{CAPACITY_SCHEMA_VERSION}",
+        **CapacityPlan.model_json_schema(mode="serialization"),
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
