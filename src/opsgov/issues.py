@@ -138,6 +138,20 @@ def spec(code: str) -> CodeSpec:
     return _catalogue()[code]
 
 
+MAX_MESSAGE = 600
+"""Longest finding message kept: a cell can hold 32,767 characters and a formula more."""
+MAX_FOUND = 200
+"""Longest value quoted in `found`."""
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text`, or its start and end around a note of how much was left out."""
+    if len(text) <= limit:
+        return text
+    head, tail = limit * 2 // 3, limit // 6
+    return f"{text[:head]}… ({len(text) - head - tail:,} characters left out) …{text[-tail:]}"
+
+
 def make_issue(
     code: str,
     message: str,
@@ -155,12 +169,12 @@ def make_issue(
         code=code,
         severity=severity or entry.severity,
         title=entry.title,
-        message=message,
+        message=shorten(message, MAX_MESSAGE),
         location=location,
         hint=hint,
         field=field,
-        found=None if found is None else str(found),
-        expected=expected,
+        found=None if found is None else shorten(str(found), MAX_FOUND),
+        expected=None if expected is None else shorten(expected, MAX_MESSAGE),
     )
 
 

@@ -67,7 +67,8 @@ def format_change(change: float | None, fmt: str, currency: str = "") -> str:
     return sign + shown
 
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~()#&:!"})
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~()#&:!{}"})
+"""Markdown's specials, and braces: `{{ }}` and `{% %}` stay inert in wikis that run Liquid."""
 
 
 def md_text(text: object) -> str:
