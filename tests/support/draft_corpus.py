@@ -14,6 +14,7 @@ from typing import Any
 from opsgov.harmonise.text import norm
 from opsgov.models.framework import Framework
 from opsgov.models.profile import Profile
+from tests.support.draft_heldout import HELD_OUT
 from tests.support.draft_layouts import LAYOUTS, Cells, Layout
 from tests.support.draft_truth import CX, TS, make_truth, write_workspace
 from tests.support.libreoffice import convert_many
@@ -34,7 +35,7 @@ def build(root: Path) -> Corpus:
     """Write the ground truth, every layout (spreadsheets through LibreOffice) and workspaces."""
     truths = {fw: make_truth(fw, seed) for fw, seed in SEEDS.items()}
     layouts: dict[str, Layout] = {}
-    for name, write in LAYOUTS.items():
+    for name, write in {**LAYOUTS, **HELD_OUT}.items():
         layouts[name] = write(truths[CX if name.endswith("_cx") else TS], root / name)
     by_format: dict[str, list[tuple[Layout, Path]]] = defaultdict(list)
     for layout in layouts.values():
@@ -76,6 +77,15 @@ class Score:
         if not ok:
             self.wrong.append(what)
 
+    def summary(self) -> str:
+        """`columns right a / b (p %), file settings right c / d (q %)`."""
+        return (
+            f"columns right {self.columns_right} / {self.columns} "
+            f"({self.columns_right / max(self.columns, 1):.1%}), file settings right "
+            f"{self.settings_right} / {self.settings} "
+            f"({self.settings_right / max(self.settings, 1):.1%})"
+        )
+
     def add(self, other: Score) -> None:
         """Add another layout's score."""
         self.columns += other.columns
@@ -86,7 +96,10 @@ class Score:
 
 
 def _encoding(name: str) -> str:
-    return codecs.lookup(name).name.removesuffix("-sig").replace("_", "-")
+    """The codec's name; Latin-1 and Windows-1252 count as one (the files hold no byte from
+    0x80 to 0x9F, the only bytes they read differently), as do UTF-8 with and without BOM."""
+    found = codecs.lookup(name).name.removesuffix("-sig").replace("_", "-")
+    return "cp1252" if found in {"iso8859-1", "latin-1"} else found
 
 
 def score(layout: Layout, profile: Profile, framework: Framework) -> Score:

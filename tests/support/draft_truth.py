@@ -61,17 +61,23 @@ SITES: Final = {
         Site("ATL1", "Atlanta", "inhouse", "NA", "US", "USD", "America/New_York",
              ("general", "escalations")),
         Site("DUB3", "Dublin", "inhouse", "EMEA", "IE", "EUR", "Europe/Dublin", ("general",)),
+        Site("PEN1", "Penang", "semenanjung_bpo", "APAC", "MY", "MYR", "Asia/Kuala_Lumpur",
+             ("general", "escalations")),
+        Site("LDS1", "Leeds", "inhouse", "EMEA", "GB", "GBP", "Europe/London",
+             ("general", "escalations")),
     ),
     CX: (
         Site("LIM1", "Lima", "andes_contact", "LATAM", "PE", "PEN", "America/Lima",
              ("billing", "technical_support")),
         Site("CPT1", "Cape Town", "southpoint_cx", "EMEA", "ZA", "ZAR", "Africa/Johannesburg",
              ("billing", "orders_delivery")),
+        Site("MTY1", "Monterrey", "norte_cx", "LATAM", "MX", "MXN", "America/Monterrey",
+             ("billing", "complaints")),
     ),
 }  # fmt: skip
 
 FX: Final = {"EUR": 1.08, "BRL": 0.18, "IDR": 0.000063, "PHP": 0.0175, "USD": 1.0,
-             "PEN": 0.27, "ZAR": 0.055}  # fmt: skip
+             "PEN": 0.27, "ZAR": 0.055, "MYR": 0.22, "GBP": 1.27, "MXN": 0.055}  # fmt: skip
 
 
 @dataclass

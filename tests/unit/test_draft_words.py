@@ -70,3 +70,25 @@ def test_headers_read_as_the_same_concepts_in_every_language(
 )
 def test_role_headers_are_recognised(header: str, role: str | None) -> None:
     assert read_header(header).role == role
+
+
+def test_the_vocabulary_file_has_no_repeated_or_non_text_keys() -> None:
+    import importlib.resources
+
+    import yaml
+
+    repeated: list[str] = []
+
+    class Strict(yaml.SafeLoader):
+        pass
+
+    def mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[object, object]:
+        keys = [loader.construct_object(k) for k, _ in node.value]
+        repeated.extend(str(k) for k in keys if keys.count(k) > 1)
+        assert all(isinstance(k, str) for k in keys), [k for k in keys if not isinstance(k, str)]
+        return yaml.SafeLoader.construct_mapping(loader, node)
+
+    Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    text = importlib.resources.files("opsgov.draft").joinpath("vocabulary.yaml").read_text("utf-8")
+    yaml.load(text, Strict)
+    assert repeated == []

@@ -22,6 +22,10 @@ UNITS = {"@hours": "hours", "@minutes": "minutes", "@seconds": "seconds"}
 _CLOCK = re.compile(r"\[?h{1,2}\]?\s*:\s*mm(\s*:\s*ss)?|\bmm\s*:\s*ss\b", re.IGNORECASE)
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SPLIT = re.compile(r"[^a-z0-9%#]+")
+_THRESHOLD = re.compile(
+    r"(?<![a-z0-9])\d+\s*(s|sec|secs|seconds?|seg|segundos?|detik|saat|min|mins|minutes?)(?![a-z])"
+)
+"""A number with a time unit inside a header is a threshold ("Answered within 20s")."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ def fold(text: str) -> str:
     plain = "".join(c for c in folded if not unicodedata.combining(c)).lower()
     plain = re.sub(r"['\u2019`]", "", plain).replace("ß", "ss")
     plain = plain.replace("%", " % ").replace("#", " # ")
+    plain = _THRESHOLD.sub(" threshold ", plain)
     return " ".join(w for w in _SPLIT.split(plain) if w)
 
 
