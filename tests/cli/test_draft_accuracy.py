@@ -1,10 +1,10 @@
 """`opsgov inspect --draft-profile` measured on sixteen vendor layouts it has never seen.
 
 Each layout (tests/support/draft_layouts.py and draft_heldout.py) is written from a ground
-truth, spreadsheets through LibreOffice, with a truth table: the expected reading of every column (measure,
-unit, percent_of, per, or ignored) and the expected file settings. The suite prints the
-share drafted right; docs/draft-accuracy.md records it. Then each drafted profile, as
-written, must lint clean and read its file back to the ground truth through `validate`.
+truth, spreadsheets through LibreOffice, with a truth table: the expected reading of every
+column (measure, unit, percent_of, per, or ignored) and the expected file settings. The suite
+prints the share drafted right; docs/draft-accuracy.md records it. Then each drafted profile,
+as written, must lint clean and read its file back to the ground truth through `validate`.
 """
 
 from __future__ import annotations
