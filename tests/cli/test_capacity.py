@@ -153,3 +153,25 @@ def test_chromium_opens_the_plan_without_console_errors(workspace: Path, tmp_pat
     assert headings[:2] == ["FTE plan by month", "Forecasts"]
     assert headings[2].startswith("Resilience (N-1), ") and headings[3] == "Findings"
     assert HOSTILE in dom.text()
+
+
+def test_governance_pack_has_a_capacity_section(workspace: Path, tmp_path: Path) -> None:
+    plan = json.loads(invoke(["capacity", "-w", str(workspace), "--format", "json",
+                              "--out", str(tmp_path / "plan")]).stdout)  # fmt: skip
+    period = plan["history_last"]
+    md = tmp_path / "pack.md"
+    invoke(["report", "governance", "--period", period, "-w", str(workspace), "--format", "md",
+            "--out", str(md)])  # fmt: skip
+    text = md.read_text(encoding="utf-8")
+    section = text.split("## Capacity and resilience", 1)[1]
+    # one row per site whose gap triggers, at its first triggered month and hire-by date
+    for site in plan["sites"]:
+        hit = next((m for m in site["months"] if m["triggered"]), None)
+        if hit is not None:
+            assert f"| {site['site']} | {hit['period']} |" in section
+            assert hit["hire_by"] in section
+    assert "single points of failure" in section
+    html = tmp_path / "pack.html"
+    invoke(["report", "governance", "--period", period, "-w", str(workspace), "--out", str(html)])
+    dom = parse_html(html.read_text(encoding="utf-8"))
+    assert [h.text() for h in dom.find_all("h2")][-1] == "Capacity and resilience"

@@ -47,18 +47,33 @@ def wanted_measures(settings: CapacitySettings) -> list[str]:
     return sorted({n for n in names if n})
 
 
-def load_inputs(store: HistoryStore, settings: CapacitySettings) -> CapacityInputs:
-    """Every site and site-queue measure the plan needs, from the history store."""
+def load_inputs(
+    store: HistoryStore, settings: CapacitySettings, until: str | None = None
+) -> CapacityInputs:
+    """Every site and site-queue measure the plan needs, from the history store.
+
+    Args:
+        store: The history store.
+        settings: The capacity settings (they name the measures).
+        until: The last month to read, YYYY-MM (default: every stored month), so a plan can
+            be made as it would have been at the end of that month.
+    """
     conn = store.conn
-    periods = [p for (p,) in conn.execute("SELECT period FROM runs ORDER BY period")]
+    last = until or "9999-12"
+    periods = [
+        p
+        for (p,) in conn.execute(
+            "SELECT period FROM runs WHERE period <= ? ORDER BY period", (last,)
+        )
+    ]
     measures = wanted_measures(settings)
     marks = ", ".join("?" for _ in measures)
     inputs = CapacityInputs(periods)
     for period, site, queue, measure, value in conn.execute(
         "SELECT r.period, s.scope, s.queue, m.measure, m.value FROM measures m "
         "JOIN scopes s ON s.id = m.scope_id JOIN runs r ON r.id = s.run_id "
-        f"WHERE s.level = 'site' AND m.measure IN ({marks}) ORDER BY r.period",
-        measures,
+        f"WHERE s.level = 'site' AND m.measure IN ({marks}) AND r.period <= ? ORDER BY r.period",
+        (*measures, last),
     ):
         by_period = inputs.measures.setdefault((site, queue), {})
         by_period.setdefault(period, {})[measure] = value

@@ -138,6 +138,7 @@ def governance_command(
     quiet: QuietOption = False,
 ) -> None:
     """The monthly governance pack: summary, league tables, trend charts, data quality."""
+    from opsgov.capacity.pack import pack_section
     from opsgov.history.reports.governance import governance
 
     period = check_period(period)
@@ -145,7 +146,13 @@ def governance_command(
         raise OpsgovError("give --period YYYY-MM")
     when = _report_date(report_date, period_bounds(period)[1].isoformat())
     _produce(
-        lambda store, charts: governance(store, period, report_date=when, charts=charts),
+        lambda store, charts: governance(
+            store,
+            period,
+            report_date=when,
+            charts=charts,
+            capacity=pack_section(_root(workspace, history), store, period),
+        ),
         "governance",
         workspace=workspace,
         history=history,

@@ -4,7 +4,8 @@ Sections: an executive summary (the headline, the largest movements each marked 
 as noise inside the control limits, what is red and for how long, the playbooks that fired and
 the SPC signals that reach this month), league tables of sites, vendors and regions, trend
 charts with control limits, and data quality (late, missing and invalid submissions per vendor,
-this month and over the last twelve, and restatements).
+this month and over the last twelve, and restatements); where the workspace plans capacity, a
+capacity section (`opsgov.capacity.pack`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ SECTIONS: tuple[ReportSection, ...] = (
     ReportSection("quality", "Data quality"),
 )
 """The pack's sections in order; each body is `templates/governance/KEY.html.j2` (and `.md.j2`)."""
+CAPACITY = ReportSection("capacity", "Capacity and resilience")
+"""Added after the others when the workspace plans capacity (`opsgov.capacity.pack`)."""
 
 MONTHS = 24
 """Months of history the trend charts and the SPC limits look at."""
@@ -209,7 +212,12 @@ def _quality(store: HistoryStore, card: Scorecard, period: str) -> list[QualityR
 
 
 def governance(
-    store: HistoryStore, period: str, *, report_date: str, charts: bool = True
+    store: HistoryStore,
+    period: str,
+    *,
+    report_date: str,
+    charts: bool = True,
+    capacity: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The template context of the governance pack for `period`.
 
@@ -218,6 +226,8 @@ def governance(
         period: The month, YYYY-MM (it must be in the history).
         report_date: The date printed on the pack.
         charts: Draw the trend charts (off: text alternatives only).
+        capacity: The capacity section's data (`opsgov.capacity.pack.pack_section`); None
+            leaves the section out.
 
     Returns:
         The context for `governance.html.j2` and `governance.md.j2`.
@@ -237,7 +247,8 @@ def governance(
     sites = [s for s in card.scopes if s.level == "site" and s.queue is None]
     return {
         "title": f"{card.workspace}: governance pack {period}",
-        "sections": list(SECTIONS),
+        "sections": [*SECTIONS, *([CAPACITY] if capacity else [])],
+        "capacity": capacity,
         "card": card,
         "period": period,
         "report_date": report_date,
