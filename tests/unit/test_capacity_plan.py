@@ -190,3 +190,22 @@ def test_missing_handle_time_headcount_and_volume_are_findings() -> None:
     planned = build_plan(data, settings, reg, "t")
     assert planned.streams[0].months[0].fte == pytest.approx(10.0)
     assert "Q805" in [f.code for f in planned.findings]
+
+
+def test_a_short_staffed_survivor_also_leaves_its_own_work() -> None:
+    # as the two-site case, but B has 4 people for its 5 FTE: no headroom, and 20 % of its own
+    # 8,000 English items undone. Losing A: 12,000 + 1,600 of the 20,000 English items undone.
+    settings = CapacitySettings.model_validate(
+        {**SIMPLE, "sites": {"A": {"language_mix": {"general": {"en": 0.75, "de": 0.25}}}}}
+    )
+    plan = build_plan(
+        inputs({"A": 16_000, "B": 8_000}, {"A": 10, "B": 4}, 360.0),
+        settings,
+        registry(["en", "de"]),
+        "test",
+    )
+    en = next(c for c in plan.resilience if (c.lost_site, c.language) == ("A", "en"))
+    assert en.absorbed == pytest.approx(0) and en.unabsorbed == pytest.approx(12_000)
+    assert en.backlog_growth_month == pytest.approx(13_600)
+    assert en.service_level == pytest.approx(6_400 / 20_000)
+    assert en.backlog_days == pytest.approx(13_600 / (20_000 / 30))

@@ -16,6 +16,7 @@ each has left. Whatever cannot be placed stays unhandled:
 from __future__ import annotations
 
 import calendar
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -65,6 +66,16 @@ def headroom(sites: Sequence[SitePlan], period: str) -> dict[str, float]:
     return out
 
 
+def staffed_share(sites: Sequence[SitePlan], period: str) -> dict[str, float]:
+    """Per site: the share of its requirement its headcount covers in the month (at most 1)."""
+    out: dict[str, float] = {}
+    for plan in sites:
+        month = next((m for m in plan.months if m.period == period), None)
+        if not plan.queue and month is not None and month.required_fte > 0:
+            out[plan.site] = min(1.0, month.headcount / month.required_fte)
+    return out
+
+
 def _serves(site: Site, queue: str, language: str) -> bool:
     return queue in site.queues and (not language or language in site.languages)
 
@@ -96,7 +107,12 @@ def _agents_bought(
 
 
 def _realtime_after(
-    pool: Pool, lost: str, agents_extra: float, period: str, settings: CapacitySettings
+    pool: Pool,
+    lost: str,
+    agents_extra: float,
+    period: str,
+    settings: CapacitySettings,
+    staffed: dict[str, float],
 ) -> tuple[float | None, float | None, float | None, str]:
     """Service level, P(abandon) and ASA of the pool's contacts after the loss."""
     q = settings.queue(pool.queue)
@@ -113,9 +129,8 @@ def _realtime_after(
         own = 0
         for s in survivors:
             contacts = pool.volume[s] / days * share
-            own += interval_staffing(
-                contacts, aht, profile.minutes, q, settings.max_occupancy
-            ).agents
+            need = interval_staffing(contacts, aht, profile.minutes, q, settings.max_occupancy)
+            own += math.floor(need.agents * staffed.get(s, 1.0) + 1e-9)
         agents = own + int(agents_extra)
         rate = demand / days * share / (profile.minutes * 60.0)
         if q.patience_seconds is not None:
@@ -167,11 +182,16 @@ def site_loss(
     lost: Site,
     pools: dict[tuple[str, str], Pool],
     spare: dict[str, float],
+    staffed: dict[str, float],
     registry: Registry,
     settings: CapacitySettings,
     period: str,
 ) -> list[ResilienceCell]:
-    """Every queue and language of one site, if it went dark."""
+    """Every queue and language of one site, if it went dark.
+
+    `spare` is each site's headroom in FTE, `staffed` the share of its own requirement its
+    headcount covers (a site short of staff also leaves some of its own work undone).
+    """
     left = dict(spare)
     left.pop(lost.id, None)
     cells = []
@@ -210,21 +230,32 @@ def site_loss(
         model, sl, ab, asa = "workload", None, None, None
         backlog, backlog_days = None, None
         if channel == "deferrable" or settings.queue(queue).service_level is None:
-            sl = (demand - unabsorbed) / demand if demand else None
-            backlog_days = unabsorbed / (demand / days) if demand else None
+            short = sum(
+                v * (1 - staffed.get(site, 1.0))
+                for site, v in pool.volume.items()
+                if site != lost.id
+            )
+            undone = unabsorbed + short
+            sl = (demand - undone) / demand if demand else None
+            backlog_days = undone / (demand / days) if demand else None
+            if short > 0:
+                lines.append(
+                    f"the other sites, short of staff, also leave {short:,.1f} of their own undone"
+                )
             lines.append(
-                f"handled share = ({demand:,.1f} - {unabsorbed:,.1f}) / {demand:,.1f} = "
-                f"{sl:.1%}; backlog grows {unabsorbed:,.0f} items a month = "
+                f"handled share = ({demand:,.1f} - {undone:,.1f}) / {demand:,.1f} = "
+                f"{sl:.1%}; backlog grows {undone:,.0f} items a month = "
                 f"{backlog_days or 0:.1f} days of the pool's volume ({days} days)"
             )
-            backlog = unabsorbed
+            backlog = undone
         else:
             extra = sum(
                 _agents_bought(used.get(r, 0.0), r, queue, settings, period) for r in receivers
             )
-            sl, ab, asa, model = _realtime_after(pool, lost.id, extra, period, settings)
+            sl, ab, asa, model = _realtime_after(pool, lost.id, extra, period, settings, staffed)
             lines.append(
-                f"the pool's contacts meet the receivers' own agents plus {extra:,.1f} bought "
+                "the pool's contacts meet the other sites' own agents (as far as their "
+                f"headcount covers their requirement) plus {extra:,.1f} bought "
                 f"with headroom, each interval by {model.replace('_', ' ').title()}: service "
                 f"level {sl:.1%}"
                 + (f", abandonment {ab:.1%}" if ab is not None else "")
@@ -371,12 +402,13 @@ def resilience(
     """The N-1 matrix, the single points of failure and the split costs, with findings."""
     pools = _pools(streams, period)
     spare = headroom(sites, period)
+    staffed = staffed_share(sites, period)
     cells: list[ResilienceCell] = []
     issues: list[Issue] = []
     for site in registry.sites:
         if site.status == "closed":
             continue
-        lost = site_loss(site, pools, spare, registry, settings, period)
+        lost = site_loss(site, pools, spare, staffed, registry, settings, period)
         cells.extend(lost)
         short = [c for c in lost if c.unabsorbed > 0.5]
         if short:

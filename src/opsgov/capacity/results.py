@@ -145,7 +145,9 @@ class ResilienceCell(Explained):
     p_abandon: float | None = None
     asa: float | None = None
     backlog_growth_month: float | None = Field(
-        default=None, description="Deferrable: items added to backlog each month."
+        default=None,
+        description="Deferrable: items added to backlog each month (the unplaced volume, and "
+        "the work the other sites leave undone where their headcount is short).",
     )
     backlog_days: float | None = Field(
         default=None, description="Deferrable: days of the pool's volume added each month."
