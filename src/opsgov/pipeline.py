@@ -168,6 +168,13 @@ def _read_one(
     return [], [make_issue(code, message, location=Location(file=display), found=outcome.detail)]
 
 
+def read_file(
+    match: Match, defs: Definitions, display: str, limits: Limits | None = None
+) -> tuple[list[Block], list[Issue]]:
+    """One file's harmonised blocks and findings, read through its profile (as validate does)."""
+    return _read_one(match, defs, display, limits or Limits())
+
+
 def _large_workbook(path: Path, limits: Limits) -> bool:
     try:
         big = path.stat().st_size >= limits.child_read_bytes
@@ -334,9 +341,11 @@ def validate(
         display = defs.name(path)
         if progress is not None:
             progress(display, index, len(paths))
+        match = match_file(path, defs.profiles, defs.root)
+        if match is not None and match.profile.purpose == "invoice":
+            continue  # an invoice: reconciled by `opsgov credits`, never scored
         run.files.append(display)
         run.paths[display] = path
-        match = match_file(path, defs.profiles, defs.root)
         if match is None:
             run.issues.append(
                 make_issue(

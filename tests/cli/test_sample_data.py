@@ -24,6 +24,7 @@ from opsgov.issues import Issue, Severity
 from opsgov.models.framework import Framework
 from opsgov.pipeline import Definitions, load_definitions, validate
 from tests.conftest import REPO, invoke
+from tests.support import sample_invoice
 from tests.support import sample_month as sm
 from tests.support.flawed_expected import (
     DEFECTS,
@@ -121,7 +122,7 @@ def test_sample_workspace_lints_clean(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_every_profile_starts_with_its_schema_comment() -> None:
     profiles = sorted((WORKSPACE / "profiles").glob("*.yaml"))
-    assert len(profiles) == len(PROFILE_OF_LAYOUT)
+    assert len(profiles) == len(PROFILE_OF_LAYOUT) + 1  # and the Acme invoice's
     for path in profiles:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == (
@@ -146,6 +147,7 @@ def test_inbox_holds_every_file_of_the_month(period: str) -> None:
     expected = sorted(
         [sm.file_name(sm.SITE_LAYOUT[s], period, s) for s in truth.sites]
         + [sm.file_name(layout, period) for layout in sm.MONTHLY_LAYOUTS]
+        + ([sample_invoice.FILE] if period == sample_invoice.PERIOD else [])
     )
     assert sorted(p.name for p in (WORKSPACE / "inbox" / period).iterdir()) == expected
 

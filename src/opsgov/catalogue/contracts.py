@@ -95,10 +95,11 @@ CONTRACT_CODES: tuple[CodeSpec, ...] = (
     ),
     _c(
         "D177",
-        "scope or price on data the framework lacks",
+        "contract refers to data that is not there",
         E,
         "A language scope needs a `language` category measure in the framework (rows must say "
-        "their language), and a price line must count a numeric measure of the framework.",
+        "their language), a price line must count a numeric measure of the framework, and the "
+        "invoice must be read by an intake profile with `purpose: invoice`.",
     ),
     _c(
         "D178",

@@ -113,6 +113,7 @@ def _print_issues(run: CreditsRun) -> None:
             f"{issue.severity.value} {issue.code}{where}: {issue.message}",
             markup=False,
             style="yellow",
+            soft_wrap=True,  # one finding a line, whatever the width: grep-able
         )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from opsgov.contracts.money import ZERO, money_text
 from opsgov.contracts.pricing import units_text
 from opsgov.models.credits import CreditsReport, MonthCredits, VendorCredits
@@ -28,6 +30,10 @@ def value_text(value: float | None, kpi_unit_percent: bool) -> str:
 
 def _is_fraction(target: float) -> bool:
     return 0 < target <= 1
+
+
+def _units(value: Decimal | None) -> str:
+    return "\u2014" if value is None else units_text(value)
 
 
 def _month(lines: list[str], vendor: VendorCredits, month: MonthCredits) -> None:
@@ -69,6 +75,26 @@ def _month(lines: list[str], vendor: VendorCredits, month: MonthCredits) -> None
             lines.append(
                 f"| {c.line} | {c.basis} | {units} | {money_text(c.amount)} | "
                 f"{_cell(c.arithmetic)} |"
+            )
+    if month.invoice is not None:
+        inv = month.invoice
+        lines += [
+            "",
+            f"Invoice `{_cell(inv.file)}`: {money_text(inv.invoiced, cur)} invoiced, "
+            f"{money_text(inv.recomputed, cur)} recomputed, difference "
+            f"**{inv.difference:+,.2f} {cur}**, {inv.findings} finding(s).",
+            "",
+            "| line | cell | units | recomputed units | rate | contract rate | invoiced | "
+            "recomputed | difference | within tolerance |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for ln in inv.lines:
+            diff = "\u2014" if ln.difference is None else f"{ln.difference:+,.2f}"
+            lines.append(
+                f"| {_cell(ln.line)} | {ln.cell} | {_units(ln.units)} | "
+                f"{_units(ln.recomputed_units)} | {_units(ln.rate)} | {_units(ln.contract_rate)} | "
+                f"{money_text(ln.invoiced)} | {money_text(ln.recomputed)} | {diff} | "
+                f"{'yes' if ln.within_tolerance else 'NO'} |"
             )
     if month.earn_back:
         lines += [

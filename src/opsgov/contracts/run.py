@@ -10,18 +10,20 @@ files are in the workspace.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from opsgov.contracts.invoice import INVOICE_FRAMEWORK, Tolerance, invoice_lines, reconcile
 from opsgov.contracts.ledger import contract_ledger
 from opsgov.contracts.measure import Measurer, MonthData
 from opsgov.contracts.months import months_back
 from opsgov.errors import OpsgovError
-from opsgov.inbox import month_files
+from opsgov.harmonise.table import Block
+from opsgov.inbox import match_file, month_files
 from opsgov.issues import Issue, Location, Severity, make_issue
 from opsgov.models.contract import Contract
-from opsgov.models.credits import CreditsReport, MonthCredits, VendorCredits
-from opsgov.pipeline import Definitions, ScoreRefusedError, score_inputs, validate
+from opsgov.models.credits import CreditsReport, InvoiceCheck, MonthCredits, VendorCredits
+from opsgov.pipeline import Definitions, ScoreRefusedError, read_file, score_inputs, validate
 
 LOOKBACK_MONTHS = 15
 """Months before the last one asked that the ledger may start at (when their files exist)."""
@@ -94,6 +96,46 @@ def _findings(
     return issues
 
 
+def _invoice(
+    defs: Definitions, contract: Contract, month: MonthCredits, fx_rate: float | None
+) -> tuple[InvoiceCheck | None, list[Issue]]:
+    """The month's invoice (the files its profile matches), reconciled; None without one."""
+    terms = contract.invoice
+    version = contract.version_for(month.period)
+    if terms is None or version is None or version.pricing is None:
+        return None, []
+    profile = next((p for p in defs.profiles if p.id == terms.profile), None)
+    if profile is None:
+        return None, []
+    matches = [
+        m
+        for path in month_files(defs.inputs(month.period))
+        if (m := match_file(path, [profile], defs.root)) is not None
+        and m.period in (None, month.period)
+    ]
+    if not matches:
+        return None, []
+    invoice_defs = replace(defs, framework=INVOICE_FRAMEWORK)
+    blocks: list[Block] = []
+    issues: list[Issue] = []
+    for match in matches:
+        read, found = read_file(match, invoice_defs, defs.name(match.path))
+        blocks += read
+        issues += found
+    lines = invoice_lines(blocks, terms.line_column)
+    check, findings = reconcile(
+        contract,
+        month.period,
+        defs.name(matches[0].path),
+        lines,
+        month.charges,
+        version.pricing,
+        Tolerance(terms.amount_tolerance, terms.units_tolerance),
+        fx_rate,
+    )
+    return check, [*issues, *findings]
+
+
 def credits(
     defs: Definitions,
     *,
@@ -129,6 +171,14 @@ def credits(
         ledger = contract_ledger(contract, measurer, sorted(months), directions, kinds)
         issues.extend(_findings(contract, ledger, periods))
         rate = fx.rate(last, contract.currency, reporting)
+        for index, month in enumerate(ledger):
+            if month.period in periods:
+                month_rate = months[month.period].inputs.fx.rate(
+                    month.period, contract.currency, reporting
+                )
+                check, found = _invoice(defs, contract, month, month_rate)
+                issues.extend(found)
+                ledger[index] = month.model_copy(update={"invoice": check})
         asked = [m for m in ledger if m.period in periods]
         net = sum((m.net for m in asked), Decimal(0))
         vendors.append(

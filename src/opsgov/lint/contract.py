@@ -33,8 +33,22 @@ def check_contract(
     registry: Registry | None,
     fx: FxTable | None,
     reporting_currency: str | None,
+    invoice_profiles: set[str] | None = None,
 ) -> Iterator[Issue]:
-    """Every contract check that the framework, registry and FX rates at hand allow."""
+    """Every contract check that the framework, registry, FX rates and profiles allow."""
+    if (
+        contract.invoice is not None
+        and invoice_profiles is not None
+        and contract.invoice.profile not in invoice_profiles
+    ):
+        yield make_issue(
+            "D177",
+            f"no intake profile `{contract.invoice.profile}` with `purpose: invoice` reads the "
+            "invoice",
+            location=doc.locate(("invoice", "profile")),
+            field="profile",
+            hint=did_you_mean(contract.invoice.profile, invoice_profiles),
+        )
     if registry is not None:
         vendor = next((v for v in registry.vendors if v.id == contract.vendor), None)
         if vendor is None or vendor.type != "bpo":

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from opsgov.contracts.invoice import INVOICE_FRAMEWORK
 from opsgov.definitions import Loaded, load_definition
 from opsgov.fx import FxTable, load_fx
 from opsgov.issues import Issue, Location, make_issue
@@ -182,6 +183,11 @@ def _contract(session: _Session, doc: YamlDocument, contract: Contract) -> Itera
         reporting = settings.reporting_currency
         fx_path = settings_path.parent / settings.fx_rates if settings.fx_rates else None
         fx = load_fx(fx_path, display_path(fx_path))[0] if fx_path and fx_path.is_file() else None
+    invoices = {
+        ld.definition.id
+        for ld in session.loaded.values()
+        if isinstance(ld.definition, Profile) and ld.definition.purpose == "invoice"
+    }
     return check_contract(
         doc,
         contract,
@@ -189,6 +195,7 @@ def _contract(session: _Session, doc: YamlDocument, contract: Contract) -> Itera
         registry if isinstance(registry, Registry) else None,
         fx,
         reporting,
+        invoices if settings_path is not None else None,
     )
 
 
@@ -244,7 +251,9 @@ def lint_paths(paths: Sequence[Path]) -> FindingsReport:
                 for ld in session.loaded.values()
                 if isinstance(ld.definition, Framework)
             ]
-            if len(frameworks) == 1:
+            if definition.purpose == "invoice":
+                session.issues.extend(check_profile(doc, definition, INVOICE_FRAMEWORK))
+            elif len(frameworks) == 1:
                 session.issues.extend(check_profile(doc, definition, frameworks[0]))
         elif isinstance(definition, Playbook):
             others = [ld.definition for ld in session.loaded.values()]

@@ -317,6 +317,26 @@ class ContractVersion(Definition):
         return self.categories.get(sl.category, Decimal(0)) * sl.allocation
 
 
+class InvoiceTerms(Definition):
+    """How the vendor's monthly invoice is read and how far it may be from the recomputation."""
+
+    profile: Slug = Field(
+        description="Intake profile (`purpose: invoice`) that reads the invoice from the "
+        "month's input folder."
+    )
+    line_column: Text = Field(
+        default="Line", description="Header of the column naming each line's price line."
+    )
+    amount_tolerance: Money = Field(
+        default=Decimal("1.00"), description="Largest difference of a line's amount accepted."
+    )
+    units_tolerance: Share = Field(
+        default=Decimal("0.001"),
+        description="Largest difference of a line's units accepted, as a share of the "
+        "recomputed units (0.001: 0.1 %).",
+    )
+
+
 class Contract(Definition):
     """A vendor's contract, in effective-dated versions."""
 
@@ -326,6 +346,9 @@ class Contract(Definition):
     vendor: Code = Field(description="The vendor (registry id).")
     currency: str = Field(description="ISO 4217 code the contract's money is in.")
     versions: list[ContractVersion] = Field(min_length=1, description="Versions, oldest first.")
+    invoice: InvoiceTerms | None = Field(
+        default=None, description="The monthly invoice, reconciled by `opsgov credits`."
+    )
 
     def version_for(self, period: str) -> ContractVersion | None:
         """The version in force on the first day of `YYYY-MM` (the latest that starts by then)."""

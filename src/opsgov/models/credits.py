@@ -67,6 +67,35 @@ class Charge(Result):
     arithmetic: str = Field(description="How the amount was worked out.")
 
 
+class InvoiceLine(Result):
+    """One invoice line against the charge recomputed for its price line."""
+
+    line: str = Field(description="Price line id the invoice names.")
+    cell: str = Field(description="The amount's cell, `Invoice!E6`.")
+    units: Decimal | None = Field(description="Units billed.")
+    rate: Decimal | None = Field(description="Unit rate billed.")
+    invoiced: Decimal = Field(description="Amount billed (contract currency).")
+    recomputed_units: Decimal | None = Field(description="Units from the measures.")
+    contract_rate: Decimal | None = Field(description="The contract's rate (single-rate lines).")
+    recomputed: Decimal | None = Field(description="The recomputed charge; None: no such line.")
+    difference: Decimal | None = Field(description="invoiced - recomputed.")
+    difference_reporting: float | None = Field(description="The difference, reporting currency.")
+    within_tolerance: bool = Field(description="Whether the difference is within the tolerance.")
+
+
+class InvoiceCheck(Result):
+    """A month's invoice reconciled against the recomputed charges."""
+
+    file: str = Field(description="The invoice file.")
+    currency: str = Field(description="Contract currency.")
+    lines: list[InvoiceLine] = Field(description="Every readable line.")
+    invoiced: Decimal = Field(description="Sum of the lines.")
+    recomputed: Decimal = Field(description="Sum of the recomputed charges.")
+    difference: Decimal = Field(description="invoiced - recomputed.")
+    difference_reporting: float | None = Field(description="The difference, reporting currency.")
+    findings: int = Field(description="Findings the reconciliation made (C71x).")
+
+
 class MonthCredits(Result):
     """One vendor's month under its contract."""
 
@@ -86,6 +115,9 @@ class MonthCredits(Result):
     service_levels: list[SlOutcome] = Field(description="Every service level, in contract order.")
     earn_back: list[EarnBackEntry] = Field(
         description="Earn-back of credits accrued up to this month: decided or pending."
+    )
+    invoice: InvoiceCheck | None = Field(
+        default=None, description="The month's invoice reconciled, when one was found."
     )
 
 

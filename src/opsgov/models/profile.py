@@ -191,6 +191,12 @@ class Profile(Definition):
 
     kind: Literal["intake_profile"] = Field(description="Always `intake_profile`.")
     id: Slug = Field(description="snake_case id of the profile.")
+    purpose: Literal["operations", "invoice"] = Field(
+        default="operations",
+        description="operations: the framework's measures; invoice: a vendor's invoice lines "
+        "(measures `invoice_units`, `invoice_rate`, `invoice_amount`, the line id in a `keys` "
+        "column), reconciled by `opsgov credits` and never scored.",
+    )
     name: Text = Field(description="Human name: `Acme daily operations report`.")
     description: str = Field(default="", description="Which template this reads.")
     vendor: Code | None = Field(default=None, description="The vendor whose template this is.")
@@ -221,8 +227,10 @@ class Profile(Definition):
 
     @model_validator(mode="after")
     def _site_from_filename(self) -> Profile:
-        if self.site.source == "filename" and (
-            self.files.pattern is None or "{site}" not in self.files.pattern
+        if (
+            self.purpose == "operations"
+            and self.site.source == "filename"
+            and (self.files.pattern is None or "{site}" not in self.files.pattern)
         ):
             raise ValueError("site source filename needs a files pattern with {site}")
         return self
