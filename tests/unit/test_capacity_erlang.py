@@ -163,3 +163,21 @@ def test_chat_concurrency_shortens_handle_time() -> None:
     profile = IntervalProfile(minutes=30, open_hours=0.5)
     r = realtime("2026-11", 3000, 306, chat, profile, 160, 0.85, 0.3)
     assert [i.agents for i in r.intervals] == [14]
+
+
+@pytest.mark.parametrize("load", [0.3, 5.0, 10.0, 60.0])
+@pytest.mark.parametrize("patience", [30.0, 300.0])
+@pytest.mark.parametrize(("share", "occupancy", "abandon"), [(0.8, 0.85, 1.0), (0.95, 1.0, 0.02)])
+def test_erlang_a_required_is_the_fewest_that_meet_every_cap(
+    load: float, patience: float, share: float, occupancy: float, abandon: float
+) -> None:
+    # counted up from zero agents, one at a time, with the same caps
+    rate = load / AHT
+    fewest = 0
+    while True:
+        r = erlang_a_result(rate, AHT, patience, fewest, 20.0)
+        if r.service_level >= share and r.occupancy <= occupancy + 1e-12 and r.p_abandon <= abandon:
+            break
+        fewest += 1
+    found = erlang_a_required(rate, AHT, patience, 20.0, share, occupancy, abandon)
+    assert found.agents == fewest

@@ -261,12 +261,16 @@ def erlang_a_required(
     """The fewest agents meeting the service level, occupancy and abandonment caps (Erlang A).
 
     Service level, occupancy and abandonment all improve as agents are added, so the count is
-    found by doubling and then bisection.
+    found by a search that starts from the Erlang C answer (usually a few agents away), widens
+    its steps until it brackets the answer and then bisects.
     """
     if not 0 < service_level < 1 or not 0 < max_occupancy <= 1 or not 0 < max_abandon <= 1:
         raise ValueError("service_level in (0, 1), max_occupancy and max_abandon in (0, 1]")
     if rate == 0:
         return erlang_a_result(rate, aht, patience, 0, target)
+
+    def trial(agents: int) -> QueueResult:
+        return erlang_a_result(rate, aht, patience, agents, target)
 
     def meets(result: QueueResult) -> bool:
         return (
@@ -275,16 +279,28 @@ def erlang_a_required(
             and result.p_abandon <= max_abandon
         )
 
-    low, high = 0, max(1, math.ceil(rate * aht))
-    found = erlang_a_result(rate, aht, patience, high, target)
-    while not meets(found):
-        low, high = high, high * 2
-        found = erlang_a_result(rate, aht, patience, high, target)
+    guess = erlang_c_required(rate, aht, target, service_level, max_occupancy).agents
+    found = trial(guess)
+    step = 1
+    if meets(found):  # look below: `high` meets, `low` does not (or is -1)
+        high, low = guess, guess - 1
+        while low >= 0 and meets(below := trial(low)):
+            high, found = low, below
+            step *= 2
+            low = max(high - step, -1)
+    else:  # look above
+        low, high = guess, guess + 1
+        found = trial(high)
+        while not meets(found):
+            low = high
+            step *= 2
+            high = low + step
+            found = trial(high)
     while high - low > 1:
         mid = (low + high) // 2
-        trial = erlang_a_result(rate, aht, patience, mid, target)
-        if meets(trial):
-            high, found = mid, trial
+        result = trial(mid)
+        if meets(result):
+            high, found = mid, result
         else:
             low = mid
     return found
