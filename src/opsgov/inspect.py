@@ -1,14 +1,14 @@
 """`opsgov inspect`: what opsgov sees in any spreadsheet, with no profile needed.
 
-The header row is guessed from the framework's measure names and aliases; each column gets an
-inferred type, sample values and the measure it most likely maps to. A draft intake profile
+The header row is guessed from the framework's measure names and aliases, read in many
+languages (`opsgov.draft.words`); each column gets an inferred type, sample values and the
+measure it most likely maps to. A draft intake profile
 can be written from the result, for an analyst to finish.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import itertools
 import re
 from collections import Counter
@@ -17,11 +17,15 @@ from collections.abc import Sequence
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from opsgov.harmonise.text import is_total_label, norm
+from opsgov.draft.evidence import Evidence
+from opsgov.draft.match import Reading, readings
+from opsgov.draft.settings import guess_header
+from opsgov.draft.words import read_header
+from opsgov.harmonise.text import is_total_label
 from opsgov.harmonise.values import error_code, is_blank
 from opsgov.intake.raw import RawSheet, RawWorkbook
 from opsgov.issues import column_letter
-from opsgov.models.framework import Framework, Measure
+from opsgov.models.framework import Framework
 
 _DURATION_TEXT = re.compile(r"^\d{1,3}:\d{2}(:\d{2})?$")
 _PERCENT_TEXT = re.compile(r"^-?\d+([.,]\d+)?\s*%$")
@@ -77,33 +81,14 @@ class InspectResult(BaseModel):
     )
 
 
-def _known_names(framework: Framework) -> dict[str, Measure]:
-    out: dict[str, Measure] = {}
-    for m in framework.measures:
-        for name in (m.id, m.name, *m.aliases):
-            out.setdefault(norm(name), m)
-    return out
-
-
-def guess_header(rows: Sequence[Sequence[object]], known: dict[str, Measure]) -> int | None:
-    """Index of the likely header row.
-
-    The row among the first 50 naming the most known measures; failing that, the first
-    mostly-text row about as wide as the table.
-    """
-    best, best_hits = None, 1
-    for index, row in enumerate(rows[:50]):
-        hits = sum(1 for c in row if isinstance(c, str) and norm(c) in known)
-        if hits > best_hits:
-            best, best_hits = index, hits
-    if best is not None:
-        return best
-    width = max((sum(1 for c in r if not is_blank(c)) for r in rows[:50]), default=0)
-    for index, row in enumerate(rows[:50]):
-        texts = sum(1 for c in row if isinstance(c, str) and c.strip())
-        if width and texts >= max(2, width * 0.6):
-            return index
-    return None
+def _evidence(kinds: Counter[str], filled: int) -> Evidence:
+    """What inspect's kind counts say, in the drafter's terms (no values kept)."""
+    names = {"integer": "number", "number": "number", "percent": "percent", "date": "date",
+             "duration": "clock", "text": "text"}  # fmt: skip
+    mapped: Counter[str] = Counter()
+    for kind, n in kinds.items():
+        mapped[names.get(kind, kind)] += n
+    return Evidence(filled=filled, kinds=mapped)
 
 
 def _kind(value: object) -> str:
@@ -146,18 +131,6 @@ def _unit_hint(header: str, inferred: str) -> str | None:
     return None
 
 
-def _suggest(header: str, known: dict[str, Measure]) -> tuple[str | None, float]:
-    key = norm(header)
-    if not key:
-        return None, 0.0
-    if key in known:
-        return known[key].id, 1.0
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-    if close:
-        return known[close[0]].id, round(difflib.SequenceMatcher(None, key, close[0]).ratio(), 2)
-    return None, 0.0
-
-
 def _kind_counts(values: Sequence[object]) -> tuple[Counter[str], int]:
     """Kinds of the non-blank values (errors included), and how many there are.
 
@@ -188,9 +161,7 @@ def _samples(values: Sequence[object], count: int = 3) -> list[str]:
     return list(seen)
 
 
-def _column(
-    header: str, letter: str, values: Sequence[object], known: dict[str, Measure]
-) -> ColumnView:
+def _column(header: str, letter: str, values: Sequence[object], framework: Framework) -> ColumnView:
     kinds, filled = _kind_counts(values)
     kinds.pop("error", None)
     if not kinds:
@@ -202,16 +173,22 @@ def _column(
     else:
         top, count = kinds.most_common(1)[0]
         inferred = top if count >= 0.9 * sum(kinds.values()) else "mixed"
-    measure, score = _suggest(header, known)
+    words = read_header(header)
+    found = readings(words, _evidence(kinds, filled), framework)
+    best = found[0] if found else None
+    role = {"@date": "date", "@month": "date", "@queue": "queue"}.get(words.role or "")
+    if best is None and role is not None and framework.measure(role) is not None:
+        best = Reading(role, 1.0, "direct", None, header)
+    unit = words.unit or _unit_hint(header, inferred)
     return ColumnView(
         letter=letter,
         header=header,
         inferred=inferred,
         filled=filled,
         samples=_samples(values),
-        measure=measure,
-        score=score,
-        unit=_unit_hint(header, inferred),
+        measure=best.measure if best else None,
+        score=best.score if best else 0.0,
+        unit=unit,
     )
 
 
@@ -240,9 +217,8 @@ def _data_columns(body: Sequence[Sequence[object]]) -> tuple[list[Sequence[objec
 
 def inspect_sheet(sheet: RawSheet, framework: Framework) -> SheetView:
     """What one sheet holds, and how opsgov would read it."""
-    known = _known_names(framework)
     rows = sheet.rows
-    index = guess_header(rows, known)
+    index, _hits = guess_header(rows, framework)
     used = None
     if rows:
         first = f"{column_letter(sheet.first_col)}{sheet.first_row}"
@@ -262,7 +238,7 @@ def inspect_sheet(sheet: RawSheet, framework: Framework) -> SheetView:
             str(h).strip(),
             column_letter(sheet.first_col + i),
             data[i] if i < len(data) else [None] * data_rows,
-            known,
+            framework,
         )
         for i, h in enumerate(rows[index])
         if not is_blank(h)

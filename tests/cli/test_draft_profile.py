@@ -131,3 +131,33 @@ def test_a_text_column_is_never_a_numeric_measure(workspace: Path, tmp_path: Pat
     profile, _ = _draft(workspace, _write(tmp_path / "BCN2_y_2026-11.csv", rows))
     assert "Absence" not in _columns(profile)
     assert "Absence" in profile.ignore
+
+
+def test_agent_rows_get_the_agent_column_as_a_key(workspace: Path, tmp_path: Path) -> None:
+    rows = [["Date", "Agent ID", "Items Handled", "Handle Time (s)"]]
+    for day in ("2026-11-01", "2026-11-02"):
+        rows += [[day, agent, "40", "16800"] for agent in ("A17", "A18", "A19")]
+    profile, text = _draft(workspace, _write(tmp_path / "BCN2_agents_2026-11.csv", rows))
+    assert profile.keys == ["Agent ID"]
+    assert "Agent ID" not in profile.ignore
+    assert "tells them apart" in text
+
+
+def test_a_file_outside_a_workspace_is_drafted_against_the_builtin_framework(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    rows = [["Fecha", "Casos Atendidos", "TMO (seg)"], ["2026-11-01", "1000", "415"]]
+    path = _write(tmp_path / "nuevo_2026-11.csv", rows)
+    target = tmp_path / "nuevo.yaml"
+    invoke(["inspect", str(path), "--draft-profile", str(target)])
+    text = target.read_text("utf-8")
+    assert "source: fixed" in text and "TODO" in text  # no registry: the site is for a person
+    profile = load_definition(target).definition
+    assert isinstance(profile, Profile)
+    handle = _columns(profile)["TMO (seg)"]
+    assert (handle.measure, handle.unit, handle.per) == (
+        "handle_seconds",
+        "seconds",
+        "items_handled",
+    )

@@ -90,3 +90,16 @@ def test_inspect_counts_data_rows_and_kinds(total_row: bool) -> None:
     assert by_header["Handle time (s)"].samples == ["300.5", "280.0", "310.25"]
     assert (by_header["Note"].filled, by_header["Note"].samples) == (1, ["late"])
     assert by_header["Site"].samples == ["MNL1", "CEB1"]
+
+
+def test_inspect_reads_portuguese_headers_as_the_draft_does() -> None:
+    path = SAMPLE / "inbox" / "2026-10" / "TW_LIS1_202610.csv"
+    data = json.loads(invoke(["inspect", str(path), "-w", str(SAMPLE), "--format", "json"]).stdout)
+    by_header = {c["header"]: c for c in data["sheets"][0]["columns"]}
+    assert by_header["Fila"]["measure"] == "queue"
+    assert by_header["Tratados"]["measure"] == "items_handled"
+    assert (by_header["Horas pagas"]["measure"], by_header["Horas pagas"]["unit"]) == (
+        "paid_seconds",
+        "hours",
+    )
+    assert by_header["Tempo médio (min)"]["unit"] == "minutes"

@@ -118,7 +118,7 @@ def _fits(measure: Measure, how: How, ev: Evidence) -> float:
     if measure.kind == "count" and how == "direct":
         if ev.fractions:
             return 0.3  # a share written 0-1 under a count's name
-        if not ev.whole and measure.rollup != "snapshot_avg":
+        if ev.finite().size and not ev.whole and measure.rollup != "snapshot_avg":
             return 0.6
     return 1.0
 

@@ -7,10 +7,12 @@ settings, and writes it all as a commented profile (`opsgov.draft.render`).
 
 from __future__ import annotations
 
+import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from opsgov.draft.evidence import gather
+from opsgov.draft.evidence import MAX_TEXTS, gather
 from opsgov.draft.plan import Column, assign_measures, category_values, decide_units
 from opsgov.draft.settings import (
     data_rows,
@@ -25,9 +27,9 @@ from opsgov.draft.settings import (
     resolve_site,
     text_dates,
 )
-from opsgov.draft.words import read_header
+from opsgov.draft.words import fold, read_header
 from opsgov.errors import OpsgovError
-from opsgov.harmonise.text import norm
+from opsgov.harmonise.text import is_total_label, norm
 from opsgov.intake.raw import RawSheet, RawWorkbook, SheetVisibility
 from opsgov.issues import column_letter
 from opsgov.models.framework import Framework
@@ -61,6 +63,7 @@ class Draft:
     text: dict[str, str] | None
     skip_notes: list[str]
     queue_column: str | None = None
+    keys: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -79,6 +82,31 @@ def _best_sheet(book: RawWorkbook, framework: Framework) -> tuple[RawSheet, int,
     if best is None:
         raise OpsgovError("no sheet has a header row to draft a profile from")
     return best[2], best[3], best[0]
+
+
+SAMPLE_ROWS = 20_000
+"""Rows the values are judged on: a large sheet is sampled at random (same rows every run),
+its last 200 rows always (where totals and notes are)."""
+
+
+def _sample(rows: Sequence[Sequence[object]]) -> Sequence[Sequence[object]]:
+    if len(rows) <= SAMPLE_ROWS:
+        return rows
+    head = len(rows) - 200
+    chosen = sorted(random.Random(len(rows)).sample(range(head), SAMPLE_ROWS - 200))
+    return [*(rows[i] for i in chosen), *rows[head:]]
+
+
+def _distinct_texts(rows: Sequence[Sequence[object]], index: int, skipped: set[str]) -> list[str]:
+    """Every distinct text of a column (queue names, site names), first seen first."""
+    seen: dict[str, None] = {}
+    for row in rows:
+        value = row[index] if index < len(row) else None
+        if isinstance(value, str) and value.strip() and value not in seen:
+            seen[value] = None
+    return [t.strip() for t in seen if t.strip() not in skipped and not is_total_label(t)][
+        :MAX_TEXTS
+    ]
 
 
 def _profile_id(pattern: str, vendor: str | None) -> str:
@@ -106,20 +134,24 @@ def plan_draft(
     sheet, index, hits = _best_sheet(book, framework)
     decimal = book.text_format.decimal if book.text_format else "."
     header_cells = sheet.rows[index]
-    body = data_rows(sheet.rows[index + 1 :])
+    below = sheet.rows[index + 1 :]
+    body = data_rows(_sample(below))
     columns: list[Column] = []
     for i, cell in enumerate(header_cells):
         if not isinstance(cell, str | int | float) or not str(cell).strip():
             continue
         text = str(cell).strip()
         values = [row[i] if i < len(row) else None for row in body.rows]
+        evidence = gather(values, decimal)
+        if len(below) > SAMPLE_ROWS and evidence.main in {"text", "mixed"}:
+            evidence.texts = _distinct_texts(below, i, set(body.skipped))
         columns.append(
             Column(
                 index=i,
                 letter=column_letter(sheet.first_col + i),
                 header=text,
                 words=read_header(text),
-                evidence=gather(values, decimal),
+                evidence=evidence,
             )
         )
     name = file.replace("\\", "/").rsplit("/", 1)[-1]
@@ -190,6 +222,7 @@ def plan_draft(
         if measure is not None and measure.kind == "category":
             category_values(column, measure.values, preferred if measure.id == "queue" else set())
     decide_units(columns, framework)
+    keys = _row_keys(columns, body.rows)
 
     vendors = {s.vendor for s in (registry.sites if registry else []) if s.id in sites}
     vendor = next(iter(vendors)) if len(vendors) == 1 else None
@@ -238,7 +271,36 @@ def plan_draft(
         date_note=date_note,
         text=text_options,
         skip_notes=body.notes,
+        keys=keys,
     )
+
+
+_KEY_WORDS = frozenset({"agent", "employee", "staff", "user", "login", "id", "name", "people"})
+
+
+def _row_keys(columns: list[Column], rows: Sequence[Sequence[object]]) -> list[str]:
+    """A column that tells apart rows sharing site, date and queue (an agent id), if needed."""
+    fixed = [c.index for c in columns if c.role in {"site", "date"} or c.measure == "queue"]
+    if not fixed or not rows:
+        return []
+
+    def cell(row: Sequence[object], i: int) -> object:
+        return row[i] if i < len(row) else None
+
+    base = [tuple(cell(r, i) for i in fixed) for r in rows]
+    if len(set(base)) == len(base):
+        return []
+    candidates = [c for c in columns if c.role == "ignore" and c.evidence.filled == len(rows)]
+    candidates.sort(key=lambda c: not (set(fold(c.header).split()) & _KEY_WORDS))
+    for column in candidates:
+        keyed = {(*b, cell(r, column.index)) for b, r in zip(base, rows, strict=True)}
+        if len(keyed) == len(base):
+            column.role = "key"
+            column.notes.append(
+                "rows repeat for a site, date and queue; this column tells them apart"
+            )
+            return [column.header]
+    return []
 
 
 def _queue_by_values(columns: list[Column], allowed: list[str]) -> None:

@@ -158,6 +158,9 @@ def render(draft: Draft, framework: Framework) -> str:
             f"  delimiter: {_q(t['delimiter'])}",
             f"  decimal: {_q(t['decimal'])}",
         ]
+    for column in draft.columns:
+        if column.role == "key":
+            lines.append(f"keys: [{_q(column.header)}]  # {column.letter}: {column.notes[-1]}")
     drafted = [c for c in draft.columns if c.role == "measure" and c.reading]
     offered = [c for c in draft.columns if c.role == "choice" and c.reading]
     lines.append("columns:")

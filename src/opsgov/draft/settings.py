@@ -184,24 +184,26 @@ class DataRows:
     rows: list[Sequence[object]]
     notes: list[str] = field(default_factory=list)
     """First words of note lines (`Notes: ...`, `Source: ...`) to skip."""
-    totals: int = 0
+    skipped: list[str] = field(default_factory=list)
+    """The texts of the note and total lines left out."""
 
 
 def data_rows(body: Sequence[Sequence[object]]) -> DataRows:
     """Rows that hold data: blank rows, total rows and one-cell note lines left out."""
     out = DataRows(rows=[])
     for row in body:
-        filled = [c for c in row if not is_blank(c)]
+        filled = [c for c in row if c is not None and c != "" and not is_blank(c)]
         if not filled:
             continue
         first = filled[0]
         if any(isinstance(c, str) and is_total_label(c) for c in row[:3]):
-            out.totals += 1
+            out.skipped.extend(c.strip() for c in row[:3] if isinstance(c, str))
             continue
         if len(filled) == 1 and isinstance(first, str) and len(row) > 2:
             word = re.split(r"[\s:]+", first.strip(), maxsplit=1)[0]
             if word and word not in out.notes:
                 out.notes.append(word)
+            out.skipped.append(first.strip())
             continue
         out.rows.append(row)
     return out
