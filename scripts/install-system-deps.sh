@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system programs some tests use, if they are missing:
 #   - LibreOffice Calc, headless (`soffice --headless --convert-to xlsx|xls|ods|csv`), used to
-#     re-save test workbooks the way a real spreadsheet application writes them;
+#     re-save test workbooks the way a real spreadsheet application writes them, and Impress
+#     and Draw, which open the QBR slides and the PDF pack;
 #   - Chromium, used by the HTML report tests;
 #   - a Java runtime (OpenJDK 17, headless) for the local Spark session of the engine tests.
 #
@@ -64,6 +65,23 @@ else
     say "LibreOffice installed: $(command -v soffice)"
   fi
 fi
+
+# LibreOffice Impress and Draw, headless: the report tests open the QBR slides (.pptx) and the
+# PDF pack in them.
+for part in impress draw; do
+  if dpkg -s "libreoffice-$part-nogui" >/dev/null 2>&1 || dpkg -s "libreoffice-$part" >/dev/null 2>&1; then
+    say "LibreOffice ${part^} already installed"
+    continue
+  fi
+  apt_update_once
+  if available "libreoffice-$part-nogui"; then
+    install_pkgs "libreoffice-$part-nogui"
+  elif available "libreoffice-$part"; then
+    install_pkgs "libreoffice-$part"
+  else
+    say "no LibreOffice ${part^} package found in the apt sources: skipped"
+  fi
+done
 
 # Chromium.
 if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then

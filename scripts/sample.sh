@@ -35,10 +35,12 @@ echo
 echo "==> opsgov explain sla_attain --site MNL1: how one number was made"
 $OPSGOV explain sla_attain --site MNL1 --period 2026-10
 echo
-echo "==> opsgov report: the monthly governance pack, Acme's QBR for 2026 Q3, the dashboard"
+echo "==> opsgov report: the governance pack, Acme's QBR for 2026 Q3 (page and slides), the dashboard, the PDF pack"
 $OPSGOV report governance --period 2026-10
 $OPSGOV report qbr --vendor acme_bpo --quarter 2026Q3
 $OPSGOV report dashboard
+$OPSGOV report qbr --vendor acme_bpo --quarter 2026Q3 --format pptx
+$OPSGOV report pdf --period 2026-10 --vendor acme_bpo --quarter 2026Q3
 echo
 echo "==> opsgov capacity: volume forecasts, the FTE plan, hiring dates, site-loss scenarios"
 $OPSGOV capacity

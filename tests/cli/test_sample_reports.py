@@ -328,3 +328,120 @@ def test_sla_attainment_lists_only_the_contracts_service_levels(year: Path) -> N
     teleworks = report(year, "qbr", "--vendor", "teleworks", "--quarter", "2026Q3").read_text()
     assert "declares no contract service level for Teleworks Global" in teleworks
     assert "Contract service levels by month" not in teleworks
+
+
+def pdf_pages(path: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    pages = [page.extract_text() for page in PdfReader(path).pages]
+    return ["\n".join(line.strip() for line in text.splitlines()) for text in pages]
+
+
+def quarter_sla(vendor: str, months: list[str]) -> float:
+    within = sum(card(m)["vendor", vendor, None].measures["items_within_sla"] for m in months)
+    eligible = sum(card(m)["vendor", vendor, None].measures["items_sla_eligible"] for m in months)
+    return within / eligible
+
+
+@pytest.fixture(scope="module")
+def pack(year: Path) -> Path:
+    target = year / "reports" / "pack.pdf"
+    invoke(
+        [
+            "report",
+            "pdf",
+            "--period",
+            LAST,
+            "--vendor",
+            "acme_bpo",
+            "--quarter",
+            "2026Q3",
+            "--workspace",
+            str(year),
+            "--out",
+            str(target),
+            "-q",
+        ]
+    )
+    return target
+
+
+def test_the_pdf_pack_is_paginated_with_period_and_page_numbers(pack: Path) -> None:
+    pages = pdf_pages(pack)
+    total = len(pages)
+    assert total > 5
+    for number, text in enumerate(pages, start=1):
+        footer = text.strip().splitlines()[-2:]
+        assert footer[-1] == f"page {number} of {total}", footer
+        assert footer[0].endswith(f"period {LAST}"), footer
+    # Each report starts on a page of its own, its title first.
+    starts = {
+        name: next(i for i, t in enumerate(pages) if t.lstrip().startswith(name))
+        for name in (
+            f"Example Global T&S Operations: scorecard {LAST}",
+            f"Example Global T&S Operations: governance pack {LAST}",
+            "Acme BPO Services: QBR 2026 Q3",
+        )
+    }
+    assert list(starts.values()) == sorted(starts.values()) and starts[next(iter(starts))] == 0
+
+
+def test_the_pdf_pack_holds_the_months_numbers(pack: Path) -> None:
+    text = "\n".join(pdf_pages(pack))
+    glob = card(LAST)["global", "global", None]
+    assert f"Example Global T&S Operations\n{glob.composite:.1f}\nRed" in text
+    sla = glob.kpis["sla_attain"].value
+    assert sla is not None and f"Turnaround SLA attainment\n{sla * 100:.1f} %" in text
+    first = expected_red()[0]
+    assert f"\n1\n{first[0]}\n{first[1]}\n" in text  # the first row of what is red
+    q3 = quarter_sla("acme_bpo", ["2026-07", "2026-08", "2026-09"])
+    assert f"Turnaround SLA attainment (contract)\n{q3 * 100:.1f} %" in text
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_the_pdf_and_reads_its_numbers(pack: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    from tests.support.libreoffice import convert
+
+    drawing = convert(pack, "odg", tmp_path)
+    content = zipfile.ZipFile(drawing).read("content.xml").decode("utf-8")
+    glob = card(LAST)["global", "global", None]
+    assert f">{glob.composite:.1f}<" in content
+    assert "Acme BPO Services: QBR 2026 Q3" in content
+
+
+@pytest.fixture(scope="module")
+def deck(year: Path) -> Path:
+    return report(year, "qbr", "--vendor", "acme_bpo", "--quarter", "2026Q3", fmt="pptx")
+
+
+def test_the_qbr_deck_has_native_charts_of_the_months_values(deck: Path) -> None:
+    from pptx import Presentation
+
+    slides = list(Presentation(str(deck)).slides)
+    titles = [s.shapes.title.text for s in slides if s.shapes.title is not None]
+    assert titles[0] == "Acme BPO Services: QBR 2026 Q3"
+    assert titles[1] == "Executive summary"
+    charts = {
+        s.shapes.title.text: shape.chart for s in slides for shape in s.shapes if shape.has_chart
+    }
+    months = [m for m in MONTHS if m <= "2026-09"]
+    chart = charts[f"Turnaround SLA attainment: {len(months)} months to 2026-09"]
+    assert list(chart.plots[0].categories) == months
+    series = {s.name: list(s.values) for s in chart.plots[0].series}
+    expected = [card(m)["vendor", "acme_bpo", None].kpis["sla_attain"].value for m in months]
+    assert series["value"] == pytest.approx(expected, rel=1e-9)
+    assert series["target"] == pytest.approx([0.92] * len(months))  # Acme's contract target
+    assert {"centre line", "upper limit", "lower limit"} <= set(series)
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_the_deck_and_reads_its_numbers(deck: Path, tmp_path: Path) -> None:
+    from tests.support.libreoffice import convert
+
+    text = "\n".join(pdf_pages(convert(deck, "pdf", tmp_path)))
+    assert "Acme BPO Services: QBR" in text
+    q3 = quarter_sla("acme_bpo", ["2026-07", "2026-08", "2026-09"])
+    assert f"{q3 * 100:.1f} %" in text
+    assert "Contract SLA attainment" in text

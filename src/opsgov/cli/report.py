@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from opsgov.atomic import write_text
+from opsgov.atomic import write_bytes, write_text
 from opsgov.cli.common import QuietOption, report_errors
 from opsgov.cli.history import HistoryOption, store_path
 from opsgov.cli.validate import check_period
@@ -41,6 +41,7 @@ class ReportFormat(StrEnum):
 
     html = "html"
     md = "md"
+    pptx = "pptx"
 
 
 OutOption = Annotated[
@@ -59,7 +60,11 @@ TemplateDirOption = Annotated[
 ]
 ReportFormatOption = Annotated[
     ReportFormat,
-    typer.Option("--format", "-f", help="html (one self-contained page) or md (Markdown)."),
+    typer.Option(
+        "--format",
+        "-f",
+        help="html (one self-contained page), md (Markdown) or, for the QBR, pptx (slides).",
+    ),
 ]
 ReportDateOption = Annotated[
     str | None,
@@ -114,8 +119,18 @@ def _produce(
 ) -> None:
     root = _root(workspace, history)
     path = store_path(root if history is None else None, history)
+    if fmt is ReportFormat.pptx and template != "qbr":
+        raise OpsgovError("--format pptx is for the QBR; use html or md")
     with HistoryStore.open(path, create=False) as store:
         context = build(store, fmt is ReportFormat.html)
+    if fmt is ReportFormat.pptx:
+        from opsgov.export.slides import write_qbr_deck
+
+        target = _target(out, root, period, f"{name}.pptx")
+        write_bytes(target, write_qbr_deck(context))
+        if not quiet:
+            make_console().print(f"wrote {display_path(target)}", style="dim", markup=False)
+        return
     dirs = [d for d in (template_dir, root / "templates" if root else None) if d is not None]
     text = render(environment(dirs), f"{template}.{fmt.value}.j2", context)
     target = _target(out, root, period, f"{name}.{fmt.value}")
@@ -269,4 +284,7 @@ def register(app: typer.Typer) -> None:
     group.command("dashboard", epilog="Example: opsgov report dashboard --period 2026-10")(
         dashboard_command
     )
+    from opsgov.cli import report_pdf
+
+    report_pdf.register(group)
     app.add_typer(group, name="report")

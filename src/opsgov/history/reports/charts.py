@@ -190,6 +190,66 @@ def _ticks(periods: Sequence[str], most: int = 8) -> list[int]:
     return picked
 
 
+def _xmr_figure(
+    periods: Sequence[str],
+    values: Sequence[float],
+    limits: Limits | None,
+    signals: Sequence[Signal],
+    *,
+    axis: Callable[[float], str],
+    good: Callable[[Signal], bool | None],
+    target: Target | None,
+    direction: str,
+    width: float,
+    height: float,
+) -> Figure:
+    """The XmR chart as a figure (call inside `matplotlib.rc_context(_RC)`)."""
+    fig = _figure(width, height)
+    ax = fig.add_axes((0.1, 0.14, 0.76, 0.8))
+    xs = list(range(len(values)))
+    ax.plot(xs, values, color=INK, linewidth=1.2, marker="o", markersize=3, zorder=3)
+    if limits is not None:
+        for y, style, colour, label in (
+            (limits.centre, "-", CENTRE, "CL"),
+            (limits.unpl, "--", LIMIT, "UNPL"),
+            (limits.lnpl, "--", LIMIT, "LNPL"),
+        ):
+            ax.axhline(y, linestyle=style, color=colour, linewidth=0.9, zorder=2)
+            ax.annotate(
+                f"{label} {axis(y)}",
+                xy=(1.0, y),
+                xycoords=("axes fraction", "data"),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+                color=colour,
+            )
+    for signal in signals:
+        verdict = good(signal)
+        colour = NEUTRAL if verdict is None else (GOOD if verdict else BAD)
+        span = xs[signal.start : signal.end + 1]
+        ax.plot(
+            span,
+            values[signal.start : signal.end + 1],
+            linestyle="none",
+            marker="o",
+            markersize=6,
+            markerfacecolor="none",
+            markeredgecolor=colour,
+            markeredgewidth=1.4,
+            zorder=4,
+        )
+    ticks = _ticks(periods)
+    ax.set_xticks(ticks, [periods[i] for i in ticks])
+    _decorate(ax, *y_span(values, target, limits), direction, target, axis)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: axis(y)))
+    ax.set_xlim(-0.5, max(len(values) - 0.5, 0.5))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#eaeef2", linewidth=0.6, zorder=1)
+    return fig
+
+
 def xmr_svg(
     chart_id: str,
     title: str,
@@ -228,49 +288,18 @@ def xmr_svg(
         The `<svg>` element.
     """
     with matplotlib.rc_context(_RC):
-        fig = _figure(width, height)
-        ax = fig.add_axes((0.1, 0.14, 0.76, 0.8))
-        xs = list(range(len(values)))
-        ax.plot(xs, values, color=INK, linewidth=1.2, marker="o", markersize=3, zorder=3)
-        if limits is not None:
-            for y, style, colour, label in (
-                (limits.centre, "-", CENTRE, "CL"),
-                (limits.unpl, "--", LIMIT, "UNPL"),
-                (limits.lnpl, "--", LIMIT, "LNPL"),
-            ):
-                ax.axhline(y, linestyle=style, color=colour, linewidth=0.9, zorder=2)
-                ax.annotate(
-                    f"{label} {axis(y)}",
-                    xy=(1.0, y),
-                    xycoords=("axes fraction", "data"),
-                    xytext=(4, 0),
-                    textcoords="offset points",
-                    va="center",
-                    fontsize=7,
-                    color=colour,
-                )
-        for signal in signals:
-            verdict = good(signal)
-            colour = NEUTRAL if verdict is None else (GOOD if verdict else BAD)
-            span = xs[signal.start : signal.end + 1]
-            ax.plot(
-                span,
-                values[signal.start : signal.end + 1],
-                linestyle="none",
-                marker="o",
-                markersize=6,
-                markerfacecolor="none",
-                markeredgecolor=colour,
-                markeredgewidth=1.4,
-                zorder=4,
-            )
-        ticks = _ticks(periods)
-        ax.set_xticks(ticks, [periods[i] for i in ticks])
-        _decorate(ax, *y_span(values, target, limits), direction, target, axis)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: axis(y)))
-        ax.set_xlim(-0.5, max(len(values) - 0.5, 0.5))
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.grid(axis="y", color="#eaeef2", linewidth=0.6, zorder=1)
+        fig = _xmr_figure(
+            periods,
+            values,
+            limits,
+            signals,
+            axis=axis,
+            good=good,
+            target=target,
+            direction=direction,
+            width=width,
+            height=height,
+        )
         return _svg(fig, chart_id, title, description)
 
 
@@ -305,3 +334,39 @@ def sparkline_svg(
             ax.plot(xs[-1:], ys[-1:], marker="o", markersize=2.6, color=colour)
         ax.set_xlim(-0.5, max(len(values) - 0.5, 0.5))
         return _svg(fig, chart_id, title, description)
+
+
+def xmr_png(
+    periods: Sequence[str],
+    values: Sequence[float],
+    limits: Limits | None,
+    signals: Sequence[Signal],
+    *,
+    axis: Callable[[float], str],
+    good: Callable[[Signal], bool | None] = lambda s: None,
+    target: Target | None = None,
+    direction: str = "higher_is_better",
+    width: float = 6.4,
+    height: float = 2.3,
+    dpi: int = 200,
+) -> bytes:
+    """The same XmR chart as `xmr_svg`, as a PNG picture (for PDF pages)."""
+    with matplotlib.rc_context(_RC):
+        fig = _xmr_figure(
+            periods,
+            values,
+            limits,
+            signals,
+            axis=axis,
+            good=good,
+            target=target,
+            direction=direction,
+            width=width,
+            height=height,
+        )
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+        return buffer.getvalue()

@@ -179,6 +179,33 @@ def status_label(status: str | None) -> str:
     return STATUS_LABEL.get(status or "no_data", status or "")
 
 
+@dataclass(frozen=True)
+class ChartSeries:
+    """The numbers behind an XmR chart, for writers that draw their own (editable slides)."""
+
+    periods: list[str]
+    values: list[float]
+    centre: float | None
+    unpl: float | None
+    lnpl: float | None
+    target: float | None
+    percent: bool
+
+    @classmethod
+    def of(cls, trend: Trend, info: KpiInfo, target: Target | None) -> ChartSeries:
+        """The series of a trend, with its limits and the KPI's target."""
+        limits = trend.chart.limits
+        return cls(
+            periods=list(trend.charted),
+            values=list(trend.chart.values),
+            centre=limits.centre if limits else None,
+            unpl=limits.unpl if limits else None,
+            lnpl=limits.lnpl if limits else None,
+            target=target.target if target else None,
+            percent=info.format == "percent",
+        )
+
+
 @dataclass
 class Charts:
     """Draws a report's charts, each with an id unique in the page."""
@@ -186,6 +213,8 @@ class Charts:
     prefix: str
     drawn: int = 0
     enabled: bool = True
+    raster: bool = False
+    """Also draw each XmR chart as a PNG picture (`png`), for PDF pages."""
     spark_months: int = 13
     registry: list[str] = field(default_factory=list)
 
@@ -213,6 +242,29 @@ class Charts:
             self._next(),
             title,
             describe_trend(trend, info, label, fmt),
+            trend.charted,
+            trend.chart.values,
+            trend.chart.limits,
+            trend.chart.signals,
+            axis=fmt.axis(info),
+            good=lambda s: _good(trend, s),
+            target=target,
+            direction=info.direction,
+        )
+
+    def png(
+        self,
+        trend: Trend,
+        info: KpiInfo,
+        fmt: Formatter,
+        target: Target | None = None,
+    ) -> bytes | None:
+        """The XmR chart of a trend as a PNG picture (None unless `raster` is on)."""
+        if not self.raster or not trend.charted:
+            return None
+        from opsgov.history.reports.charts import xmr_png
+
+        return xmr_png(
             trend.charted,
             trend.chart.values,
             trend.chart.limits,

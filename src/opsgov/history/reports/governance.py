@@ -81,6 +81,7 @@ class ChartBlock:
     svg: Markup | None
     description: str
     signals: list[str]
+    png: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -169,11 +170,13 @@ def _charts(
         k = info[kpi]
         scope = scopes.get((level, scope_id))
         result = scope.kpi(kpi) if scope is not None else None
-        svg = charts.xmr(found, k, label, fmt, result.target if result else None)
+        target = result.target if result else None
+        svg = charts.xmr(found, k, label, fmt, target)
         blocks.append(
             ChartBlock(
                 title=f"{k.name}: {label}",
                 svg=svg,
+                png=charts.png(found, k, fmt, target),
                 description=describe_trend(found, k, label, fmt),
                 signals=[s.text for s in found.signals],
             )
@@ -218,6 +221,7 @@ def governance(
     report_date: str,
     charts: bool = True,
     capacity: dict[str, Any] | None = None,
+    raster: bool = False,
 ) -> dict[str, Any]:
     """The template context of the governance pack for `period`.
 
@@ -228,6 +232,7 @@ def governance(
         charts: Draw the trend charts (off: text alternatives only).
         capacity: The capacity section's data (`opsgov.capacity.pack.pack_section`); None
             leaves the section out.
+        raster: Also draw the trend charts as PNG pictures (for the PDF).
 
     Returns:
         The context for `governance.html.j2` and `governance.md.j2`.
@@ -239,7 +244,7 @@ def governance(
     table = query.series_table(store, month_offset(first, -12), last)
     trends = build_trends(table, card.kpis, first=first, last=last)
     glob = next(s for s in card.scopes if s.level == "global" and s.queue is None)
-    drawer = Charts(prefix="g", enabled=charts)
+    drawer = Charts(prefix="g", enabled=charts, raster=raster)
     found = signals(trends, card, info, fmt)
     moved = movements(trends, card, info, fmt)
     red = red_groups(card, trends, info, fmt)

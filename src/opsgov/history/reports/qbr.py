@@ -19,6 +19,7 @@ from opsgov.history import query
 from opsgov.history.reports.common import (
     COMPOSITE_INFO,
     Charts,
+    ChartSeries,
     Formatter,
     describe_trend,
     headline_kpis,
@@ -79,6 +80,8 @@ class QbrChart:
     svg: Markup | None
     description: str
     signals: list[str]
+    png: bytes | None = None
+    series: ChartSeries | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,7 @@ def qbr(
     *,
     report_date: str,
     charts: bool = True,
+    raster: bool = False,
 ) -> dict[str, Any]:
     """The template context of a vendor's QBR pack for a quarter.
 
@@ -181,6 +185,7 @@ def qbr(
         quarter: 1 to 4.
         report_date: The date printed on the pack.
         charts: Draw the XmR charts (off: text alternatives only).
+        raster: Also draw them as PNG pictures (for the PDF and the slides).
 
     Returns:
         The context for `qbr.html.j2` and `qbr.md.j2`.
@@ -269,7 +274,7 @@ def qbr(
         if r.status == "red" and prior_status.get(r.id) == "red"
     ]
 
-    drawer = Charts(prefix="q", enabled=charts)
+    drawer = Charts(prefix="q", enabled=charts, raster=raster)
     label = scope_label(scope, "vendor", vendor)
     chart_keys = [COMPOSITE] + [k.id for k in headline_kpis(card)]
     chart_blocks: list[QbrChart] = []
@@ -282,6 +287,8 @@ def qbr(
             QbrChart(
                 title=f"{k.name}: {len(trend.charted)} months to {trend.charted[-1]}",
                 svg=drawer.xmr(trend, k, label, fmt, _target(card, vendor, kid)),
+                png=drawer.png(trend, k, fmt, _target(card, vendor, kid)),
+                series=ChartSeries.of(trend, k, _target(card, vendor, kid)),
                 description=describe_trend(trend, k, label, fmt),
                 signals=[s.text for s in trend.signals],
             )

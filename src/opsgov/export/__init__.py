@@ -1,0 +1,1 @@
+"""Reports in the formats readers forward: a paginated PDF and a slide deck."""
