@@ -209,3 +209,15 @@ def test_a_short_staffed_survivor_also_leaves_its_own_work() -> None:
     assert en.backlog_growth_month == pytest.approx(13_600)
     assert en.service_level == pytest.approx(6_400 / 20_000)
     assert en.backlog_days == pytest.approx(13_600 / (20_000 / 30))
+
+
+def test_a_plan_with_nothing_to_plan_still_renders() -> None:
+    from opsgov.capacity.outputs import OUTPUTS
+    from opsgov.render.env import environment
+
+    plan = build_plan(CapacityInputs(["2026-10"]), CapacitySettings(), registry(["en"]), "t")
+    assert plan.forecasts == [] and [f.code for f in plan.findings] == ["Q809", "Q809"]
+    env = environment()
+    bodies = {name: render(plan, env) for name, render in OUTPUTS.items()}
+    assert "80 % interval" in bodies["capacity.md"].decode()
+    assert plan.settings["shrinkage"] == 0.3

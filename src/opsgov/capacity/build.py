@@ -170,6 +170,7 @@ def build_plan(
         history_last=last,
         periods=periods,
         resilience_period=periods[0],
+        settings=settings.model_dump(mode="json"),
         forecasts=forecasts,
         streams=streams,
         sites=sites,

@@ -103,7 +103,7 @@ def context(plan: CapacityPlan) -> dict[str, Any]:
         "counts": counts,
         "spof": [r for r in plan.spof if r.single_site or r.single_vendor],
         "title": f"Capacity plan: {plan.workspace}",
-        "confidence": round(100 * plan.forecasts[0].confidence) if plan.forecasts else None,
+        "confidence": round(100 * plan.settings["confidence"]),
         "report_date": plan.as_of,
     }
 

@@ -6,6 +6,8 @@ Every figure sits in a record with an `id` (what `opsgov capacity --explain ID` 
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from opsgov.issues import Issue
@@ -187,6 +189,9 @@ class CapacityPlan(Result):
     history_last: str | None
     periods: list[str]
     resilience_period: str | None
+    settings: dict[str, Any] = Field(
+        description="The capacity settings the plan was made with (`capacity:` in opsgov.yaml)."
+    )
     forecasts: list[SeriesForecast]
     streams: list[StreamPlan]
     sites: list[SitePlan]
