@@ -161,3 +161,18 @@ def test_a_file_outside_a_workspace_is_drafted_against_the_builtin_framework(
         "seconds",
         "items_handled",
     )
+
+
+@pytest.mark.parametrize(
+    ("code", "drafted"), [("USD", "USD"), ("EUR", None)], ids=["foreign", "the-sites-own"]
+)
+def test_money_written_in_another_currency_gets_the_profile_currency(
+    workspace: Path, tmp_path: Path, code: str, drafted: str | None
+) -> None:
+    # BCN2 and LYO1 report in EUR (the registry); an invoice in USD must say so.
+    rows = [["Site", f"Invoice Amount ({code})", "Currency"],
+            ["BCN2", "12000.50", code], ["LYO1", "9000.25", code]]  # fmt: skip
+    profile, text = _draft(workspace, _write(tmp_path / f"inv_{code}_2026-11.csv", rows))
+    assert profile.currency == drafted
+    assert _columns(profile)[f"Invoice Amount ({code})"].measure == "cost_total"
+    assert f"money is{' written' if drafted else ''} in {code}" in text

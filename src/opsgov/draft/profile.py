@@ -64,6 +64,8 @@ class Draft:
     skip_notes: list[str]
     queue_column: str | None = None
     keys: list[str] = field(default_factory=list)
+    currency: str | None = None
+    currency_note: str = ""
     notes: list[str] = field(default_factory=list)
 
 
@@ -226,6 +228,7 @@ def plan_draft(
 
     vendors = {s.vendor for s in (registry.sites if registry else []) if s.id in sites}
     vendor = next(iter(vendors)) if len(vendors) == 1 else None
+    currency, currency_note = _currency(columns, framework, sites, registry)
     sheet_name: str | None = sheet.name
     sheet_pattern: str | None = None
     sheet_note = ""
@@ -253,6 +256,8 @@ def plan_draft(
         columns=columns,
         pattern=pattern,
         profile_id=_profile_id(pattern, vendor),
+        currency=currency,
+        currency_note=currency_note,
         vendor=vendor,
         sheet_name=sheet_name,
         sheet_pattern=sheet_pattern,
@@ -272,6 +277,49 @@ def plan_draft(
         text=text_options,
         skip_notes=body.notes,
         keys=keys,
+    )
+
+
+_SYMBOLS = {"R$": "BRL", "€": "EUR", "£": "GBP", "₱": "PHP", "₹": "INR", "Rp": "IDR",
+            "RM": "MYR", "S/": "PEN"}  # fmt: skip
+_ISO = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
+
+
+def _currency(
+    columns: list[Column], framework: Framework, sites: set[str], registry: Registry | None
+) -> tuple[str | None, str]:
+    """The profile's `currency` when the money columns say one the sites' registry does not."""
+    money = [
+        c for c in columns
+        if c.role == "measure" and c.measure
+        and (m := framework.measure(c.measure)) is not None and m.kind == "money"
+    ]  # fmt: skip
+    if not money or registry is None:
+        return None, ""
+    named: set[str] = set()
+    for column in money:
+        named.update(_ISO.findall(column.header))
+        named.update(code for sym, code in _SYMBOLS.items() if sym in column.header)
+    for column in columns:
+        texts = column.evidence.texts
+        if column.role == "ignore" and texts and all(_ISO.fullmatch(t) for t in texts):
+            named.update(texts)
+            if len(texts) > 1:
+                column.notes.append("a currency per row: the registry's currency of each site")
+                return None, ""
+    site_currencies = {s.currency for s in registry.sites if s.id in sites}
+    if len(named) != 1:
+        return None, ""
+    code = next(iter(named))
+    if not site_currencies:
+        return None, f"money is in {code}; TODO: check it is each site's registry currency"
+    if site_currencies == {code}:
+        return None, f"money is in {code}, the registry's currency of the file's sites"
+    return code, (
+        f"money is written in {code}; the registry says "
+        + ", ".join(sorted(site_currencies))
+        + " for the file's sites: amounts are converted from "
+        + code
     )
 
 

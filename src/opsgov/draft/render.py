@@ -70,17 +70,21 @@ def _column_lines(column: Column, framework: Framework, commented: bool) -> list
     measure = framework.measure(r.measure)
     if measure is not None and measure.kind == "category":
         if column.values:
-            lines.append(f"{p}  values:")
+            lines.append(f"{p}  values:  # the vendor's values -> {measure.id}")
             lines.extend(f"{p}    {_q(k)}: {v}" for k, v in column.values.items())
+        elif column.proposals:
+            lines.append(f"{p}  values: {{}}  # TODO: no value matched for sure; see below")
+        if column.proposals:
+            lines.append(
+                "  #   TODO: map these values (uncomment under `values:`); validate reports"
+                " each unmapped one (V308)"
+            )
         for text, (value, score) in column.proposals.items():
             if value:
-                lines.append(
-                    f"  #     {_q(text)}: {value}   TODO: a close match ({score:.0%}), check"
-                )
+                lines.append(f"  #     {_q(text)}: {value}   a close match ({score:.0%})")
             else:
                 lines.append(
-                    f"  #     {_q(text)}: TODO   no close match; one of "
-                    + ", ".join(measure.values)
+                    f"  #     {_q(text)}: ?   no close match; one of " + ", ".join(measure.values)
                 )
         return lines
     if column.unit:
@@ -126,6 +130,10 @@ def render(draft: Draft, framework: Framework) -> str:
     ]
     if draft.vendor:
         lines.append(f"vendor: {draft.vendor}  # the registry's vendor of the file's sites")
+    if draft.currency:
+        lines.append(f"currency: {draft.currency}  # {draft.currency_note}")
+    elif draft.currency_note:
+        lines.append(f"# currency: {draft.currency_note}")
     lines += ["files:", f"  pattern: {_q(draft.pattern)}"]
     if draft.sheet_name:
         lines += ["sheet:", f"  name: {_q(draft.sheet_name)}  # {draft.sheet_note}"]
