@@ -221,3 +221,19 @@ def test_a_plan_with_nothing_to_plan_still_renders() -> None:
     bodies = {name: render(plan, env) for name, render in OUTPUTS.items()}
     assert "80 % interval" in bodies["capacity.md"].decode()
     assert plan.settings["shrinkage"] == 0.3
+
+
+def test_headcount_reported_by_queue_gets_its_own_gap() -> None:
+    # HR reports 6 people on A's general queue, which needs 10 FTE: a queue-level gap of 4
+    settings = CapacitySettings.model_validate({**SIMPLE, "horizon_months": 1})
+    data = inputs({"A": 16_000}, {"A": 12}, 360.0)
+    for month in data.measures[("A", "general")].values():
+        month["hc_end"] = 6.0
+    plan = build_plan(data, settings, registry(["en"]), "t")
+    by_level = {s.queue: s.months[0] for s in plan.sites}
+    assert by_level[""].gap == pytest.approx(-2.0)
+    assert by_level["general"].gap == pytest.approx(4.0)
+    assert by_level["general"].id == "gap/A/general/2026-11"
+    q800 = [f for f in plan.findings if f.code == "Q800"]
+    assert len(q800) == 1 and "A queue general" in q800[0].message
+    assert "opsgov playbook checklist surge_crisis_response --site A" in (q800[0].hint or "")

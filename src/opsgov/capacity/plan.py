@@ -403,8 +403,9 @@ def gap_findings(plan: SitePlan, as_of: dt.date) -> list[Issue]:
             f"{where}: {hit.required_fte:,.1f} FTE required in {hit.period} against "
             f"{hit.headcount:,.1f} projected headcount, a gap of {hit.gap:,.1f}; start hiring "
             f"{hit.hires} by {hit.hire_by}",
-            hint=f"Playbook {hit.playbook}; `opsgov capacity --explain {hit.id}` shows the "
-            "arithmetic.",
+            hint=f"`opsgov playbook checklist {hit.playbook} --site {plan.site} --start "
+            f"{as_of.isoformat()}` makes the surge checklist; `opsgov capacity --explain "
+            f"{hit.id}` shows the arithmetic.",
         )
     ]
     if hit.hire_by is not None and dt.date.fromisoformat(hit.hire_by) < as_of:
