@@ -524,6 +524,7 @@ def score(
     report_date: str,
     allow_invalid: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
+    playbook_dir: Path | None = None,
 ) -> ScoreRun:
     """Validate and score a period; refuses one with errors unless `allow_invalid`.
 
@@ -545,6 +546,8 @@ def score(
         prior, _ = _card(defs, prior_run, before, report_date, None)
     card, issues = _card(defs, run, period, report_date, prior)
     refuse_errors(period, issues, allow_invalid)
-    fired = workspace_triggers(defs.root, defs.settings, defs.registry, card, prior)
+    fired = workspace_triggers(
+        defs.root, defs.settings, defs.registry, card, prior, playbook_dir=playbook_dir
+    )
     card = card.model_copy(update={"playbooks": fired})
     return ScoreRun(card=card, validation=run, issues=issues)

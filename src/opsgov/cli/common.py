@@ -151,3 +151,13 @@ def emit_findings(
             sys.stdout.write(body)
             sys.stdout.flush()
     raise typer.Exit(int(report.exit_code(severity)))
+
+
+PlaybookDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--playbook-dir",
+        help="Playbooks that take precedence over the workspace's and the built-in ones.",
+        file_okay=False,
+    ),
+]

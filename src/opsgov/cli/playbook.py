@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from opsgov.atomic import write_bytes
-from opsgov.cli.common import report_errors
+from opsgov.cli.common import PlaybookDirOption, report_errors
 from opsgov.cli.validate import PeriodOption, check_period
 from opsgov.cli.workspace import WorkspaceOption, workspace_root
 from opsgov.console import issue_text, make_console
@@ -64,12 +64,6 @@ class TextOrJson(StrEnum):
     json = "json"
 
 
-PlaybookDirOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--playbook-dir", help="Playbooks that take precedence over the others.", file_okay=False
-    ),
-]
 JsonOption = Annotated[TextOrJson, typer.Option("--format", "-f", help="text or json.")]
 
 
@@ -187,7 +181,7 @@ def show_command(
                 Text(phase.title),
                 Text(f"{step.title} ({step.id})"),
                 step.owner,
-                f"{step.lead_time_days:+d}",
+                step.lead_time_label,
                 str(step.duration_days),
                 Text(", ".join(step.depends_on)),
                 "go/no-go" if step.gate else "",
@@ -353,6 +347,7 @@ def triggers_command(
         ),
     ] = False,
     fmt: JsonOption = TextOrJson.text,
+    playbook_dir: PlaybookDirOption = None,
 ) -> None:
     """Which playbooks the month's scored results fire, for which sites, vendors or regions."""
     period = check_period(period)
@@ -364,6 +359,7 @@ def triggers_command(
         period=period,
         report_date=period_bounds(period)[1].isoformat(),
         allow_invalid=allow_invalid,
+        playbook_dir=playbook_dir,
     ).card
     if fmt is TextOrJson.json:
         _json([t.model_dump(mode="json") for t in card.playbooks])

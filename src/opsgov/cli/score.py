@@ -11,7 +11,7 @@ from jinja2 import TemplateError
 from rich.table import Table
 from rich.text import Text
 
-from opsgov.cli.common import QuietOption, report_errors
+from opsgov.cli.common import PlaybookDirOption, QuietOption, report_errors
 from opsgov.cli.progress import file_progress
 from opsgov.cli.validate import PeriodOption, check_period, check_report_date
 from opsgov.cli.workspace import WorkspaceOption, workspace_root
@@ -112,6 +112,7 @@ def score_command(
         bool,
         typer.Option("--no-history", help="Do not record the period in the workspace's history."),
     ] = False,
+    playbook_dir: PlaybookDirOption = None,
     engine: Annotated[
         Engine,
         typer.Option(
@@ -160,6 +161,7 @@ def score_command(
                 report_date=report_date,
                 allow_invalid=allow_invalid,
                 progress=progress,
+                playbook_dir=playbook_dir,
             )
     else:
         from opsgov.engines.score import score_table  # duckdb, pyspark: only when asked
@@ -172,6 +174,7 @@ def score_command(
             parquet=parquet,
             spark_master=spark_master,
             allow_invalid=allow_invalid,
+            playbook_dir=playbook_dir,
         )
     folder = out or root / defs.settings.outputs.replace("{period}", period)
     dirs = [d for d in (template_dir, root / "templates") if d is not None]

@@ -209,6 +209,7 @@ def score_table(
     parquet: Path | None = None,
     spark_master: str | None = None,
     allow_invalid: bool = False,
+    playbook_dir: Path | None = None,
 ) -> ScoreRun:
     """Score a period from harmonised rows on a SQL engine (see the module's docstring).
 
@@ -236,7 +237,9 @@ def score_table(
         month, manifest, fx_issues, fx = _month(sql, relation, defs, where, period)
         card, issues = _card(defs, month, manifest, fx, period, report_date, prior, fx_issues)
     refuse_errors(period, issues, allow_invalid)
-    fired = workspace_triggers(defs.root, defs.settings, defs.registry, card, prior)
+    fired = workspace_triggers(
+        defs.root, defs.settings, defs.registry, card, prior, playbook_dir=playbook_dir
+    )
     card = card.model_copy(update={"playbooks": fired})
     return ScoreRun(card=card, validation=ValidationRun(period=period), issues=issues)
 

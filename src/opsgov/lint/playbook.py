@@ -150,6 +150,10 @@ def _references(doc: YamlDocument, pb: Playbook) -> Iterator[Issue]:
                 )
 
 
+def _lead_key(step: Step) -> str:
+    return "lead_time_days" if step.lead_time_days is not None else "lead_time_working_days"
+
+
 def _cycles_and_lead_times(doc: YamlDocument, pb: Playbook) -> Iterator[Issue]:
     # A working-day duration spans about 7/5 as many calendar days as it has working days.
     stretch = 1.0 if pb.days == "calendar" else 7 / 5
@@ -170,22 +174,25 @@ def _cycles_and_lead_times(doc: YamlDocument, pb: Playbook) -> Iterator[Issue]:
             )
         for node in nodes.values():
             step = node.step
-            end = step.lead_time_days + math.ceil(step.duration_days * stretch)
+            end = step.approx_calendar_lead() + math.ceil(step.duration_days * stretch)
             for dep in step.depends_on:
                 other = nodes.get(dep)
                 if other is None or dep == step.id:
                     continue
-                dep_end = other.step.lead_time_days + math.ceil(other.step.duration_days * stretch)
+                dep_end = other.step.approx_calendar_lead() + math.ceil(
+                    other.step.duration_days * stretch
+                )
                 if end < dep_end:
                     yield make_issue(
                         "P605",
                         f"step `{step.id}` is due about day {end} from the anchor, before "
                         f"`{dep}`, which it depends on, ends (about day {dep_end}){suffix}",
-                        location=doc.locate((*node.path, "lead_time_days")),
-                        field="lead_time_days",
-                        found=step.lead_time_days,
-                        hint=f"Start it later (lead_time_days {dep_end - end + step.lead_time_days}"
-                        " or more), or drop the dependency.",
+                        location=doc.locate((*node.path, _lead_key(step))),
+                        field=_lead_key(step),
+                        found=step.lead_time_label,
+                        hint=f"Start it later (lead_time_days "
+                        f"{dep_end - end + step.approx_calendar_lead()} or more), or drop the "
+                        "dependency.",
                     )
                     break
 

@@ -19,7 +19,7 @@ from opsgov.models.registry import SiteStatus, VendorType
 
 Anchor = Literal["start", "go_live", "closed", "event"]
 TriggerType = Literal["manual", "kpi", "site_status"]
-TriggerLevel = Literal["site", "vendor", "region"]
+TriggerLevel = Literal["site", "vendor", "region", "global"]
 DayCount = Literal["working", "calendar"]
 
 COMPOSITE = "composite"
@@ -92,7 +92,9 @@ class Trigger(Definition):
         default=1, ge=1, le=12, description="kpi: how many months running the condition must hold."
     )
     level: TriggerLevel = Field(
-        default="site", description="kpi: the scopes evaluated: site, vendor or region."
+        default="site",
+        description="kpi: the scopes evaluated: site, vendor, region or global (the whole "
+        "operation).",
     )
     site_status: SiteStatus | None = Field(
         default=None, description="site_status: the registry status that fires it."
@@ -155,10 +157,17 @@ class Step(Definition):
     description: str = Field(default="", description="How, and what good looks like.")
     owner: Code = Field(description="The role that drives the step (resolved to a person).")
     raci: Raci | None = Field(default=None, description="RACI roles, where more than the owner.")
-    lead_time_days: int = Field(
+    lead_time_days: int | None = Field(
+        default=None,
         description="When the step starts, in calendar days from the anchor: -90 is 90 days "
         "before it, 0 the day itself, 14 two weeks after. A start on a weekend or holiday moves "
-        "to the next working day."
+        "to the next working day. Give this or lead_time_working_days.",
+    )
+    lead_time_working_days: int | None = Field(
+        default=None,
+        description="When the step starts, in working days of the site's calendar from the "
+        "anchor: -5 is five business days before it (weekends and holidays skipped), 0 the "
+        "anchor or the next working day. Give this or lead_time_days.",
     )
     duration_days: int = Field(
         default=1,
@@ -178,6 +187,25 @@ class Step(Definition):
     kpis_to_watch: list[Slug] = Field(
         default_factory=list, description="Framework KPIs to watch while the step runs."
     )
+
+    @model_validator(mode="after")
+    def _one_lead_time(self) -> Step:
+        if (self.lead_time_days is None) == (self.lead_time_working_days is None):
+            raise ValueError("give exactly one of lead_time_days and lead_time_working_days")
+        return self
+
+    @property
+    def lead_time_label(self) -> str:
+        """The lead time as written: `-90` calendar days, or `-5 wd` working days."""
+        if self.lead_time_working_days is not None:
+            return f"{self.lead_time_working_days:+d} wd"
+        return f"{self.lead_time_days or 0:+d}"
+
+    def approx_calendar_lead(self) -> int:
+        """The lead time in calendar days (working days stretched by 7/5), for lint's checks."""
+        if self.lead_time_working_days is not None:
+            return round(self.lead_time_working_days * 7 / 5)
+        return self.lead_time_days or 0
 
 
 class AddedStep(Step):

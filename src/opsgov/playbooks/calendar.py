@@ -52,6 +52,27 @@ class WorkingCalendar:
             day = self.after(day)
         return day
 
+    def shift_working(self, day: dt.date, days: int) -> dt.date:
+        """The day `days` working days from `day` (0: `day`, or the next working day).
+
+        -5 is the fifth working day before `day`; 3 the third working day after it.
+        """
+        if days == 0:
+            return self.next_working(day)
+        if days > 0:
+            return self.add_working(self.after(day), days - 1)
+        for _ in range(-days):
+            day = self.before(day)
+        return day
+
+    def before(self, day: dt.date) -> dt.date:
+        """The last working day before `day`."""
+        for _ in range(_MAX_SCAN_DAYS):
+            day -= dt.timedelta(days=1)
+            if self.is_working(day):
+                return day
+        raise ValueError("the calendar has no working day")
+
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days from `start` up to but not including `end` (negative when reversed)."""
         if end < start:

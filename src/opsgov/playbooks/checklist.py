@@ -1,10 +1,11 @@
 """The dated, owned checklist of one playbook for one site.
 
-Dates: a step is planned to start `lead_time_days` calendar days from the anchor date, moved to
-the next working day; it cannot start before the checklist's start date, nor before the steps
-it depends on have ended (the same day after a 0-day step, the next working day after any
-other). It is due `duration_days` working days later, counting its first day (a 0-day step is
-due the day it starts). A playbook that counts calendar days treats every day as working.
+Dates: a step is planned to start `lead_time_days` calendar days (or `lead_time_working_days`
+working days) from the anchor date, moved to the next working day; it cannot start before the
+checklist's start date, nor before the steps it depends on have ended (the same day after a
+0-day step, the next working day after any other). It is due `duration_days` working days
+later, counting its first day (a 0-day step is due the day it starts). A playbook that counts
+calendar days treats every day as working.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from opsgov.errors import OpsgovError
 from opsgov.issues import Issue, Location, make_issue
-from opsgov.models.playbook import Playbook, Variant
+from opsgov.models.playbook import Playbook, Step, Variant
 from opsgov.models.registry import Registry, Site
 from opsgov.models.workspace import Workspace
 from opsgov.playbooks.calendar import WorkingCalendar, site_calendar
@@ -159,6 +160,13 @@ def _ready(due: dt.date, duration: int, cal: WorkingCalendar) -> dt.date:
     return due if duration == 0 else cal.after(due)
 
 
+def _planned_start(step: Step, cal: WorkingCalendar, anchor: dt.date) -> dt.date:
+    """When a step is planned to start: its lead time from the anchor, on a working day."""
+    if step.lead_time_working_days is not None:
+        return cal.shift_working(anchor, step.lead_time_working_days)
+    return cal.next_working(anchor + dt.timedelta(days=step.lead_time_days or 0))
+
+
 def _schedule(
     ordered: Sequence[PlannedStep], cal: WorkingCalendar, anchor: dt.date, start: dt.date
 ) -> dict[str, tuple[dt.date, dt.date, dt.date]]:
@@ -167,7 +175,7 @@ def _schedule(
     durations = {p.id: p.step.duration_days for p in ordered}
     earliest = cal.next_working(start)
     for p in ordered:
-        planned = cal.next_working(anchor + dt.timedelta(days=p.step.lead_time_days))
+        planned = _planned_start(p.step, cal, anchor)
         begin = max(planned, earliest)
         for dep in p.depends_on:
             if dep in dates:
@@ -222,11 +230,14 @@ def build_checklist(
         raci = step.raci
         short = max(0, (first_day - planned).days)
         if short > 0:
-            offset = step.lead_time_days
+            working = step.lead_time_working_days is not None
+            offset = (step.lead_time_working_days if working else step.lead_time_days) or 0
+            word = "working day" if working else "day"
+            unit = f"{abs(offset)} {word}{'s' if abs(offset) != 1 else ''}"
             when = (
-                f"{-offset} days before {anchor_words}"
+                f"{unit} before {anchor_words}"
                 if offset < 0
-                else f"{offset} days after {anchor_words}"
+                else f"{unit} after {anchor_words}"
                 if offset > 0
                 else f"on {anchor_words}"
             )
@@ -236,7 +247,7 @@ def build_checklist(
                     f"step `{p.id}` ({step.title}) should start on {planned} ({when}), but the "
                     f"checklist starts on {start}: {short} days less than its lead time",
                     location=Location(file=source or playbook.id, path=f"steps.{p.id}"),
-                    field="lead_time_days",
+                    field="lead_time_working_days" if working else "lead_time_days",
                     hint=f"It now starts on {begin} and is due on {due}; check it is still "
                     "feasible, or move the anchor date.",
                 )

@@ -230,13 +230,15 @@ def workspace_triggers(
     registry: Registry,
     card: Scorecard,
     previous: Scorecard | None,
+    *,
+    playbook_dir: Path | None = None,
 ) -> list[TriggeredPlaybook]:
-    """The playbooks (the workspace's, then the built-ins) a scored month fires.
+    """The playbooks (`playbook_dir`'s, the workspace's, then the built-ins) a month fires.
 
     History: `previous` (the month before, just scored from the inbox), then the stored
     `scorecard.json` of earlier months in the workspace's outputs.
     """
-    library = load_library(search_dirs(None, root, settings))
+    library = load_library(search_dirs(playbook_dir, root, settings))
     playbooks = library.all()
     known = [previous] if previous is not None else []
     depth = history_depth(playbooks)
