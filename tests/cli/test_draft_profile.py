@@ -176,3 +176,14 @@ def test_money_written_in_another_currency_gets_the_profile_currency(
     assert profile.currency == drafted
     assert _columns(profile)[f"Invoice Amount ({code})"].measure == "cost_total"
     assert f"money is{' written' if drafted else ''} in {code}" in text
+
+
+def test_site_names_that_match_no_registry_site_are_proposed_not_mapped(
+    workspace: Path, tmp_path: Path
+) -> None:
+    rows = [["Site", "Leavers"], ["Barcelona", "4"], ["Lyon", "3"], ["JKT office", "5"],
+            ["Atl. Georgia", "2"]]  # fmt: skip
+    profile, text = _draft(workspace, _write(tmp_path / "hr_2026-11.csv", rows))
+    assert profile.site.map == {"Barcelona": "BCN2", "Lyon": "LYO1"}
+    assert '#   "JKT office": JKT1   the closest' in text
+    assert '#   "Atl. Georgia": ' in text

@@ -13,8 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from opsgov.draft.evidence import MAX_TEXTS, gather
-from opsgov.draft.plan import Column, assign_measures, category_values, decide_units
+from opsgov.draft.plan import (
+    Column,
+    assign_measures,
+    category_values,
+    decide_units,
+    describe,
+)
 from opsgov.draft.settings import (
+    closest_site,
     data_rows,
     date_format,
     file_pattern,
@@ -56,10 +63,12 @@ class Draft:
     site_column: str | None
     site_value: str | None
     site_map: dict[str, str]
+    site_guesses: dict[str, str | None]
     site_note: str
     date_column: str | None
     date_format: str
     date_note: str
+    date_why: str
     text: dict[str, str] | None
     skip_notes: list[str]
     queue_column: str | None = None
@@ -111,10 +120,19 @@ def _distinct_texts(rows: Sequence[Sequence[object]], index: int, skipped: set[s
     ]
 
 
+def _date_why(column: Column | None) -> str:
+    if column is None:
+        return ""
+    how = "its header" if column.words.role in {"@date", "@month"} else "its values"
+    return f"{column.letter}: {describe(column)}; the date column by {how}"
+
+
 def _profile_id(pattern: str, vendor: str | None) -> str:
     stem = pattern.rsplit(".", 1)[0].replace("{site}", " ").replace("{period}", " ")
     slug = re.sub(r"[^a-z0-9]+", "_", stem.lower()).strip("_")
     slug = re.sub(r"^[^a-z]+", "", slug)
+    if vendor and vendor.replace("_", "") in slug.replace("_", ""):
+        return slug
     if vendor and not slug.startswith(vendor):
         slug = f"{vendor}_{slug}" if slug else vendor
     return slug or "draft_profile"
@@ -163,6 +181,7 @@ def plan_draft(
     # Site
     site_col = find_site_column(columns, registry)
     site_map: dict[str, str] = {}
+    site_guesses: dict[str, str | None] = {}
     site_sites: set[str] = set()
     if site_col is not None:
         for text in site_col.evidence.texts:
@@ -171,6 +190,8 @@ def plan_draft(
                 site_sites.add(found)
                 if norm(text) != norm(found):
                     site_map[text] = found
+            else:
+                site_guesses[text] = closest_site(text, registry)
     if site_col is not None and (len(site_sites) > 1 or file_site is None):
         site_col.role = "site"
         source, site_note = (
@@ -270,10 +291,12 @@ def plan_draft(
         site_column=site_col.header if site_col is not None and site_col.role == "site" else None,
         site_value=None,
         site_map=site_map if source == "column" else {},
+        site_guesses=site_guesses if source == "column" else {},
         site_note=site_note,
         date_column=date_col.header if date_col is not None else None,
         date_format=fmt,
         date_note=date_note,
+        date_why=_date_why(date_col),
         text=text_options,
         skip_notes=body.notes,
         keys=keys,

@@ -96,12 +96,22 @@ def _column_lines(column: Column, framework: Framework, commented: bool) -> list
     return lines
 
 
+def _words(column: Column) -> str:
+    """The header's concepts as the drafter read them: `avg handle time (minutes)`."""
+    w = column.words
+    parts = (["avg"] if w.average else []) + sorted(w.concepts) + (["%"] if w.percent else [])
+    text = " ".join(p.lstrip("@") for p in parts) or "nothing known"
+    return f"{text} ({w.unit})" if w.unit else text
+
+
 def _explain(column: Column, framework: Framework) -> list[str]:
     head = f"  # {column.letter} {_q(column.header)}: {describe(column)}"
     out = [head]
     r = column.reading
     if r is not None:
-        how = f"header matches {r.name!r} ({r.score:.0%})"
+        name = "its id" if r.name == r.measure.replace("_", " ") else repr(r.name)
+        how = f"header matches {name} ({r.score:.0%})"
+        out.append(f"  #   read as: {_words(column)}")
         out.append(f"  #   -> {_reading_text(column, framework)}; {how}")
         measure = framework.measure(r.measure)
         if measure is not None and measure.kind != "category" and column.unit:
@@ -150,12 +160,18 @@ def render(draft: Draft, framework: Framework) -> str:
         if draft.site_map:
             lines.append("  map:  # the vendor's site names -> registry ids")
             lines.extend(f"    {_q(k)}: {v}" for k, v in draft.site_map.items())
+        elif draft.site_guesses:
+            lines.append("  map: {}  # TODO: map the values below")
+        if draft.site_guesses:
+            lines.append("  # TODO: these name no registry site for sure (validate reports them):")
+        for text, guess in draft.site_guesses.items():
+            lines.append(f"  #   {_q(text)}: {guess or '?'}" + ("   the closest" if guess else ""))
     elif draft.site_source == "fixed":
         lines.append("  value: TODO_SITE")
     if draft.date_column:
         lines += [
             "date:",
-            f"  column: {_q(draft.date_column)}",
+            f"  column: {_q(draft.date_column)}  # {draft.date_why}",
             f"  format: {draft.date_format}  # {draft.date_note}",
         ]
     if draft.text:

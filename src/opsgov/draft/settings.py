@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -241,6 +242,29 @@ def resolve_site(text: str, registry: Registry | None) -> tuple[str | None, str]
         if name and name <= words:
             return site.id, f"the site name {site.name!r}"
     return None, ""
+
+
+def closest_site(text: str, registry: Registry | None) -> str | None:
+    """The registry site whose vendor and name read most like `text`, if any is close."""
+    if registry is None:
+        return None
+    vendors = {v.id: v.name for v in registry.vendors}
+    key = fold(text)
+    best: tuple[float, str] | None = None
+    for site in registry.sites:
+        for name in (site.name, f"{vendors.get(site.vendor, '')} {site.name}"):
+            score = difflib.SequenceMatcher(None, key, fold(name)).ratio()
+            words = set(fold(name).split()) & set(key.split())
+            score += 0.1 * len(words)
+            initials = "".join(w[0] for w in fold(site.name).split())
+            if len(initials) > 1 and initials in key.split():
+                score += 0.5  # "KL" for Kuala Lumpur
+            stem = re.sub(r"\d+$", "", site.id).lower()
+            if len(stem) > 1 and stem in key.split():
+                score += 0.6  # "JKT office" for JKT1: the city code of the id
+            if best is None or score > best[0]:
+                best = (score, site.id)
+    return best[1] if best and best[0] >= 0.5 else None
 
 
 def find_site_column(columns: list[Column], registry: Registry | None) -> Column | None:
