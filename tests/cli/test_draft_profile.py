@@ -187,3 +187,13 @@ def test_site_names_that_match_no_registry_site_are_proposed_not_mapped(
     assert profile.site.map == {"Barcelona": "BCN2", "Lyon": "LYO1"}
     assert '#   "JKT office": JKT1   the closest' in text
     assert '#   "Atl. Georgia": ' in text
+
+
+def test_the_command_says_what_is_left_to_check(workspace: Path, tmp_path: Path) -> None:
+    rows = [["Date", "Items Handled", "Within SLA %", "Remarks"],
+            ["2026-11-01", "1000", "93.5", "ok"]]  # fmt: skip
+    path = _write(tmp_path / "BCN2_z_2026-11.csv", rows)
+    result = invoke(["inspect", str(path), "-w", str(workspace), "--draft-profile",
+                     str(tmp_path / "z.yaml")])  # fmt: skip
+    said = " ".join(result.stderr.split())
+    assert "1 column drafted, 1 offered for you to decide, 1 ignored" in said

@@ -14,7 +14,8 @@ from opsgov.atomic import write_text
 from opsgov.cli.common import report_errors
 from opsgov.console import make_console
 from opsgov.definitions import load_definition
-from opsgov.draft.profile import draft_profile
+from opsgov.draft.profile import plan_draft, summary
+from opsgov.draft.render import render
 from opsgov.errors import OpsgovError
 from opsgov.inspect import InspectResult, inspect_workbook
 from opsgov.intake.readers import read_workbook
@@ -123,8 +124,11 @@ def inspect(
     else:
         _print(result)
     if draft is not None:
-        write_text(draft, draft_profile(book, display_path(file), framework, registry))
-        make_console(stderr=True).print(f"wrote draft profile {draft}", markup=False)
+        plan = plan_draft(book, display_path(file), framework, registry)
+        write_text(draft, render(plan, framework))
+        make_console(stderr=True).print(
+            f"wrote draft profile {draft}: {summary(plan)}", markup=False, highlight=False
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -147,6 +147,22 @@ def draft_profile(
     return render(plan_draft(book, file, framework, registry), framework)
 
 
+def summary(draft: Draft) -> str:
+    """One line for the person who will check the draft."""
+    roles = [c.role for c in draft.columns]
+    todo = sum(1 for c in draft.columns if c.proposals) + (draft.site_source == "fixed")
+    todo += len(draft.site_guesses) > 0
+    drafted = roles.count("measure")
+    parts = [
+        f"{drafted} column{'' if drafted == 1 else 's'} drafted",
+        f"{roles.count('choice')} offered for you to decide",
+        f"{roles.count('ignore')} ignored",
+    ]
+    if todo:
+        parts.append(f"{todo} other TODO" + ("s" if todo > 1 else ""))
+    return ", ".join(parts) + "; read its comments, then run opsgov lint and opsgov validate"
+
+
 def plan_draft(
     book: RawWorkbook, file: str, framework: Framework, registry: Registry | None
 ) -> Draft:
