@@ -78,3 +78,51 @@ def test_a_launch_is_gated_in_the_reference_order(tmp_path: Path) -> None:
 def test_the_qbr_meets_after_the_vendor_has_answered(tmp_path: Path) -> None:
     rows = {r["Step id"]: r for r in checklist(tmp_path, "qbr_preparation", site="MNL1")}
     assert "vendor_response" in rows["qbr_meeting"]["Depends on"]
+
+
+def test_the_checklist_workbook_prints_with_rows_tall_enough(tmp_path: Path) -> None:
+    import math
+
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    ws_dir = tmp_path / "ws"
+    shutil.copytree(REPO / "sample_data", ws_dir, ignore=shutil.ignore_patterns("out", "history*"))
+    out = tmp_path / "launch.xlsx"
+    invoke(
+        [
+            "playbook",
+            "checklist",
+            "new_site_launch",
+            "--site",
+            "CAI1",
+            "--start",
+            "2026-07-01",
+            "--format",
+            "xlsx",
+            "--workspace",
+            str(ws_dir),
+            "--out",
+            str(out),
+        ]
+    )
+    ws = openpyxl.load_workbook(out)["Checklist"]
+    assert ws.page_setup.orientation == "landscape"
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$4:$4"  # the header row on every printed page
+    header = [c for c in ws[4] if c.value]
+    assert all(c.alignment.wrap_text for c in header)
+    tall = 0
+    for row in ws.iter_rows(min_row=5, max_row=ws.max_row):
+        lines = 1
+        for cell in row:
+            if isinstance(cell.value, str) and cell.alignment.wrap_text:
+                width = ws.column_dimensions[get_column_letter(cell.column)].width
+                lines = max(lines, math.ceil(len(cell.value) / width))
+        height = ws.row_dimensions[row[0].row].height
+        if lines > 1:
+            tall += 1
+            # 11-point text needs about 15 points a line: a wrapped row must not be shorter.
+            assert height is not None and height >= 15 * min(lines, 20) * 0.9, row[0].row
+    assert tall >= 10  # the descriptions and gates wrap over several lines

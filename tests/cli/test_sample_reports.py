@@ -331,9 +331,12 @@ def test_sla_attainment_lists_only_the_contracts_service_levels(year: Path) -> N
 
 
 def pdf_pages(path: Path) -> list[str]:
+    import unicodedata
+
     from pypdf import PdfReader
 
-    pages = [page.extract_text() for page in PdfReader(path).pages]
+    # NFKC: a printed "fi" ligature reads back as the two letters it stands for.
+    pages = [unicodedata.normalize("NFKC", page.extract_text()) for page in PdfReader(path).pages]
     return ["\n".join(line.strip() for line in text.splitlines()) for text in pages]
 
 
@@ -445,3 +448,25 @@ def test_libreoffice_opens_the_deck_and_reads_its_numbers(deck: Path, tmp_path: 
     q3 = quarter_sla("acme_bpo", ["2026-07", "2026-08", "2026-09"])
     assert f"{q3 * 100:.1f} %" in text
     assert "Contract SLA attainment" in text
+
+
+@pytest.mark.slow
+def test_printed_reports_show_every_value(year: Path, tmp_path: Path) -> None:
+    from tests.support.browser import print_to_pdf
+
+    dashboard = report(year, "dashboard")
+    printed = tmp_path / "dashboard.pdf"
+    print_to_pdf(dashboard, printed)
+    text = " ".join(" ".join(pdf_pages(printed)).split())
+    now = card(LAST)
+    # The heat map prints each site's value (not only on hover), for every site.
+    for site in sm.LIVE_SITES:
+        k = now["site", site, None].kpis["sla_attain"]
+        assert k.value is not None and f"{k.value * 100:.1f} %" in text, site
+    governance = report(year, "governance", "--period", LAST)
+    printed = tmp_path / "governance.pdf"
+    print_to_pdf(governance, printed)
+    text = " ".join(" ".join(pdf_pages(printed)).split())
+    # The widest table's last column is on the page, not cut off by a scroll box.
+    assert "Also red at" in text
+    assert "Region Asia Pacific (13 months)" in text

@@ -39,6 +39,7 @@ from opsgov.render.xlsx import (
 )
 from opsgov.render.zipfix import ZIP_TIME
 from tests.conftest import REPO, invoke
+from tests.support import expected_score as es
 from tests.support.libreoffice import TIMEOUT_SECONDS, convert, soffice
 
 WORKSPACE = REPO / "sample_data"
@@ -190,13 +191,28 @@ def test_sheets_in_order(book: Any, card: dict[str, Any]) -> None:
 
 
 def test_summary_sheet(book: Any, card: dict[str, Any]) -> None:
+    expected = es.expected_card(PERIOD)
+    status = {"green": "Green", "amber": "Amber", "red": "Red"}
     ws = book["Summary"]
     assert ws["A1"].value == card["workspace"]
     facts = {ws.cell(2, c).value: ws.cell(3, c).value for c in range(1, 9)}
     assert facts["Period"] == PERIOD
+    assert facts["Previous period"] == "2026-09"
     assert facts["Framework"] == card["framework"]
     assert facts["Reporting currency"] == "USD"
     assert facts["Report date"] == dt.datetime(2026, 11, 5)
+    overall = expected["global", "global", None]
+    assert facts["Overall status"] == status[overall.status]
+    assert overall.composite is not None and close(facts["Overall composite"], overall.composite)
+    # Every label and header can be read whole: its column is as wide as its longest word
+    # (labels wrap onto a second line), and a header's column as wide as the header.
+    for c in range(1, 9):
+        label = ws.cell(2, c).value
+        width = ws.column_dimensions[get_column_letter(c)].width
+        assert width >= max(len(w) for w in label.split()), label
+        assert ws.cell(2, c).alignment.wrap_text, label
+    for c, name in enumerate(SUMMARY_COLUMNS, start=1):
+        assert ws.column_dimensions[get_column_letter(c)].width >= len(name), name
     assert ws["A4"].value is None  # no banner: nothing was left out
     assert ws.freeze_panes == f"C{SUMMARY_HEADER_ROW + 1}"
     header = [ws.cell(SUMMARY_HEADER_ROW, c).value for c in range(1, len(SUMMARY_COLUMNS) + 1)]
@@ -211,13 +227,38 @@ def test_summary_sheet(book: Any, card: dict[str, Any]) -> None:
         assert ws.cell(row, 5).value == site["region"]
         assert close(ws.cell(row, 6).value, site["composite"])
         assert ws.cell(row, 6).number_format == "0.0"
-        assert ws.cell(row, 7).value in {"Green", "Amber", "Red"}
+        assert ws.cell(row, 7).value == status[expected["site", site["id"], None].status]
         change = site["composite"] - site["previous_composite"]
         assert close(ws.cell(row, 9).value, change)
     column_a = [ws.cell(r, 1).value for r in range(last + 1, ws.max_row + 1)]
     assert "Vendors" in column_a and "Regions" in column_a
-    assert ws.column_dimensions["B"].width > 0
     assert ws.column_dimensions["C"].width >= len("Kuala Lumpur")
+
+
+def test_every_sheet_is_set_up_to_print(book: Any) -> None:
+    for ws in book.worksheets:
+        setup = ws.page_setup
+        assert setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), ws.title
+        header_row = int(re.sub(r"[A-Z]", "", ws.freeze_panes)) - 1
+        if header_row:
+            assert ws.print_title_rows == f"${header_row}:${header_row}", ws.title
+        assert ws.oddFooter.right.text == "page &P of &N"
+        assert PERIOD in ws.oddFooter.left.text
+
+
+@pytest.mark.slow
+def test_the_workbook_prints_a_few_pages_with_whole_headers(scored: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    pages = PdfReader(convert(scored / "scorecard.xlsx", "pdf", tmp_path)).pages
+    book = openpyxl.load_workbook(scored / "scorecard.xlsx")
+    # Each sheet fits the width of a page: a page or two per sheet, not 83 pages.
+    assert len(pages) <= 2 * len(book.sheetnames)
+    first = pages[0].extract_text()
+    assert "Previous" in first and "period" in first and "Previous per " not in first
+    assert first.strip().splitlines()[0].strip().endswith(f"page 1 of {len(pages)}")
 
 
 def test_site_sheets(book: Any, card: dict[str, Any], scored: Path) -> None:

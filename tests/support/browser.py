@@ -128,6 +128,11 @@ def screenshot(page: Path, png: Path, width: int = 1280, height: int = 2000) -> 
     return run_chromium(page, f"--screenshot={png}", f"--window-size={width},{height}")
 
 
+def print_to_pdf(page: Path, pdf: Path) -> BrowserRun:
+    """Load the page and print it to `pdf`, as a reader's Print to PDF does (no header line)."""
+    return run_chromium(page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+
+
 VOID = frozenset(
     {
         "area",

@@ -28,6 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from opsgov.playbooks.checklist import STATUSES, Checklist
 from opsgov.playbooks.outputs import COLUMNS, CellValue, row_values, summary_lines
+from opsgov.render.sheetprint import fit_row_heights, print_ready
 from opsgov.render.zipfix import workbook_bytes
 
 SHEET: Final = "Checklist"
@@ -120,6 +121,7 @@ def _checklist_sheet(ws: Any, c: Checklist, as_of: dt.date | None) -> None:
     for col, name in enumerate(COLUMNS, start=1):
         cell = _put(ws, HEADER_ROW, col, name, font=_BOLD)
         cell.fill = _HEADER_FILL
+        cell.alignment = _WRAP  # a header wider than its column wraps rather than being cut
         ws.column_dimensions[get_column_letter(col)].width = _WIDTHS.get(name, 18)
     first = HEADER_ROW + 1
     for offset, item in enumerate(c.items):
@@ -194,4 +196,12 @@ def render_xlsx(
     book = Workbook()
     _checklist_sheet(book.active, checklist, as_of)
     _about_sheet(book.create_sheet(ABOUT), checklist)
+    name = f"{checklist.title}: {checklist.site} {checklist.site_name}"
+    for ws in book.worksheets:
+        print_ready(
+            ws,
+            header_rows=(HEADER_ROW, HEADER_ROW) if ws.title == SHEET else None,
+            footer=_clean(f"{name} - {ws.title}"),
+        )
+        fit_row_heights(ws, HEADER_ROW if ws.title == SHEET else 1)
     return workbook_bytes(book, checklist.start, _clean(f"{checklist.title}: {checklist.site}"))

@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 
 from opsgov.models.results import KpiInfo, KpiResult, ScopeResult, Scorecard
 from opsgov.render.formatting import STATUS_LABEL, format_value, invalid_banner
+from opsgov.render.sheetprint import fit_row_heights, print_ready
 from opsgov.render.zipfix import workbook_bytes
 
 """Every zip entry's time: the earliest a zip can hold, so no clock leaks into the file."""
@@ -251,8 +252,10 @@ class _Sheet:
             cell.alignment = Alignment(vertical="center")
 
     def label(self, row: int, col: int, name: str) -> None:
-        """A label of the title block."""
-        self.text(row, col, name, font=_LABEL_FONT, fit=False)
+        """A label of the title block: wrapped, its column at least as wide as its longest word."""
+        cell = self.text(row, col, name, font=_LABEL_FONT, fit=False)
+        cell.alignment = _WRAP
+        self._fit(col, max(len(word) for word in name.split()) * 1.1)
 
     def finish(self, freeze: str, filter_ref: str | None) -> None:
         """Set column widths, frozen panes and the auto-filter."""
@@ -575,6 +578,14 @@ def _definitions(book: Workbook, card: Scorecard) -> None:
     sheet.finish("B2", _table_ref(1, last, len(KPI_COLUMNS)))
 
 
+def _frozen_row(ws: Any) -> int:
+    """The first row below the frozen panes (1 when nothing is frozen)."""
+    frozen = ws.freeze_panes
+    if not frozen:
+        return 1
+    return int("".join(ch for ch in frozen if ch.isdigit()) or 1)
+
+
 def site_sheet_titles(card: Scorecard) -> dict[str, str]:
     """Site id -> its sheet's name, in league-table order."""
     taken = {name.casefold() for name in _FIXED_SHEETS}
@@ -593,6 +604,14 @@ def render_xlsx(card: Scorecard, env: Environment) -> bytes:
     _lineage(book, card)
     _definitions(book, card)
     _checks(book, card)
+    for ws in book.worksheets:
+        header = _frozen_row(ws) - 1
+        print_ready(
+            ws,
+            header_rows=(header, header) if header >= 1 else None,
+            footer=clean_text(f"{card.workspace}: scorecard {card.period} - {ws.title}"),
+        )
+        fit_row_heights(ws, 1)
 
     title = clean_text(f"{card.workspace}: {card.period}")
     return workbook_bytes(book, dt.date.fromisoformat(card.report_date), title)
