@@ -102,6 +102,7 @@ def context(plan: CapacityPlan) -> dict[str, Any]:
         "heat_rows": heat_rows,
         "counts": counts,
         "spof": [r for r in plan.spof if r.single_site or r.single_vendor],
+        "spof_sites": sorted({site for r in plan.spof for site in r.sites}),
         "title": f"Capacity plan: {plan.workspace}",
         "confidence": round(100 * plan.settings["confidence"]),
         "report_date": plan.as_of,
