@@ -271,3 +271,77 @@ def test_explain_a_credit_down_to_the_cells(
     err = invoke(["explain", "nope", "--credit", "--vendor", "acme_bpo", "--period", "2026-10",
                   "-w", str(report["ws"])], 2).stderr  # fmt: skip
     assert "no service level 'nope'" in err
+
+
+def _fx(period: str) -> dict[str, float]:
+    rates = {"USD": 1.0}
+    for line in (REPO / "sample_data" / "fx_rates.csv").read_text("utf-8").splitlines()[1:]:
+        month, source, target, rate = line.split(",")
+        if month == period and target == "USD":
+            rates[source] = float(rate)
+    return rates
+
+
+def test_unit_economics_by_hand(report: dict[str, Any]) -> None:
+    # October: cost = each site's finance cost x its month's rate to USD; items, QA audits,
+    # correct and critical errors summed over the vendor's sites and days.
+    t, fx = truth("2026-10"), _fx("2026-10")
+    registry = {"DUB1": "EUR", "AUS1": "USD", "MNL1": "PHP", "HYD1": "INR"}
+
+    def figures(sites: set[str]) -> tuple[float, float, float, float]:
+        cost = sum(float(t.monthly[s].cost_total) * fx[registry[s]] for s in sites)
+        rows = [r for r in t.daily if r.site in sites]
+        items = sum(r.values["items_handled"] for r in rows)
+        accuracy = sum(r.values["qa_correct"] for r in rows) / sum(
+            r.values["qa_audited"] for r in rows
+        )
+        hours = sum(r.values["productive_seconds"] for r in rows) / 3600
+        return cost, items, accuracy, hours
+
+    acme = figures({"MNL1", "HYD1"})
+    inhouse = figures({"DUB1", "AUS1"})
+    rows = {e["vendor"]: e for e in report["json"]["economics"]}
+    got = rows["acme_bpo"]
+    assert got["cost_per_item"] == pytest.approx(acme[0] / acme[1], rel=1e-9)
+    assert got["cost_per_productive_hour"] == pytest.approx(acme[0] / acme[3], rel=1e-9)
+    assert got["cost_per_quality_item"] == pytest.approx(acme[0] / (acme[1] * acme[2]), rel=1e-9)
+    per_quality_inhouse = inhouse[0] / (inhouse[1] * inhouse[2])
+    assert got["cost_index"] == pytest.approx(
+        acme[0] / (acme[1] * acme[2]) / per_quality_inhouse, rel=1e-9
+    )
+    assert rows["inhouse"]["cost_index"] == pytest.approx(1.0)
+    # Credits as a share of spend: October's net credits over its recomputed charges.
+    oct_ = _month(report, "acme_bpo", "2026-10")
+    assert got["credits_share"] == pytest.approx(
+        float(D(oct_["net"]) / D(oct_["charges_total"])), rel=1e-12
+    )
+
+
+def test_what_if_on_the_sample(report: dict[str, Any]) -> None:
+    body = json.loads(
+        invoke(
+            [
+                "credits",
+                "--period",
+                "2026-10",
+                "--vendor",
+                "latam_cx",
+                "-w",
+                str(report["ws"]),
+                "--no-history",
+                "--what-if",
+                "turnaround",
+                "--target",
+                "0.93",
+                "--format",
+                "json",
+            ]
+        ).stdout
+    )
+    # Sliding credits: 3,000 per whole point below the target. At 0.93 October's value is
+    # under one whole point below (0.9217 -> 0.83 points): no credit; at 0.95 it was 2 points.
+    oct_ = next(m for m in body["months"] if m["period"] == "2026-10")
+    assert D(oct_["credited"]) == D("6000.00")
+    assert D(oct_["proposed_credited"]) == D(0)
+    assert body["proposed"]["target"] == 0.93
+    assert D(body["proposed_expected_year"]) < D(body["expected_year"])

@@ -445,3 +445,37 @@ def test_split_rejects_nothing_when_under_the_cap() -> None:
 @pytest.mark.parametrize("rule", ["pro_rata", "in_order", "equal"])
 def test_split_of_a_zero_cap_is_all_zero(rule: str) -> None:
     assert split_cap([D("5.00"), D("7.00")], D("0.00"), rule) == [D(0), D(0)]
+
+
+def test_what_if_back_tests_a_lower_minimum() -> None:
+    # Values 0.89, 0.87, 0.92 against minimum 0.90 (allocation 0.4 of 10,000 = 4,000 a miss):
+    # terms in force pay 4,000 + 4,000 = 8,000. A proposed minimum of 0.88 misses only 0.87:
+    # 4,000. A proposed allocation of 0.25 with the old minimum: 2 x 2,500 = 5,000.
+    from opsgov.contracts.whatif import what_if
+
+    c = contract(version())
+    periods = ["2026-01", "2026-02", "2026-03"]
+    source = Values({("sla", (p,)): v for p, v in zip(periods, [0.89, 0.87, 0.92], strict=True)})
+    found = what_if(c, source, periods, DIRECTIONS, KINDS, "sla", {"minimum": 0.88})
+    assert found.credited == D("8000.00")
+    assert found.proposed_credited == D("4000.00")
+    assert [m.proposed_status for m in found.months] == ["met_minimum", "missed", "met_minimum"]
+    assert found.current is not None and found.current.minimum == 0.90
+    assert found.proposed is not None and found.proposed.minimum == 0.88
+    lower = what_if(c, source, periods, DIRECTIONS, KINDS, "sla", {"allocation": D("0.25")})
+    assert lower.proposed_credited == D("5000.00")
+
+
+def test_expected_credits_a_year_from_the_monthly_spread() -> None:
+    # A month's credit if missed: 0.4 x 10,000 = 4,000. With the value always below the
+    # minimum (sd 0): 12 x 4,000 = 48,000 a year. With a mean at the minimum, a miss half the
+    # time: about 12 x 0.5 x 4,000 = 24,000 (numerical integration, within 2 %).
+    from opsgov.contracts.whatif import expected_month_credit
+
+    v = contract(version()).versions[0]
+    always = expected_month_credit(v, "sla", 0.85, 0.0, D("10000.00"), "higher_is_better")
+    assert always * 12 == D("48000.00")
+    half = expected_month_credit(v, "sla", 0.90, 0.02, D("10000.00"), "higher_is_better")
+    assert abs(half * 12 - D(24000)) <= D(480)
+    never = expected_month_credit(v, "sla", 0.99, 0.001, D("10000.00"), "higher_is_better")
+    assert never == 0

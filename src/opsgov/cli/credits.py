@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -16,16 +17,21 @@ from opsgov.cli.common import QuietOption, report_errors
 from opsgov.cli.validate import PeriodOption, check_period, check_report_date
 from opsgov.cli.workspace import WorkspaceOption, workspace_root
 from opsgov.console import make_console
-from opsgov.contracts.markdown import STATUS_TEXT, credits_markdown, value_text
+from opsgov.contracts.markdown import (
+    STATUS_TEXT,
+    credits_markdown,
+    value_text,
+    what_if_markdown,
+)
 from opsgov.contracts.money import ZERO, money_text
-from opsgov.contracts.run import CreditsRun, credits
+from opsgov.contracts.run import CreditsRun, credits, what_if_run
 from opsgov.errors import ExitCode, OpsgovError
 from opsgov.history.credits import record_credits
 from opsgov.history.recorder import history_path
 from opsgov.history.reports.common import parse_quarter, quarter_months
 from opsgov.history.store import HistoryStore
 from opsgov.issues import Severity
-from opsgov.models.credits import CreditsReport
+from opsgov.models.credits import CreditsReport, WhatIfReport
 from opsgov.pipeline import load_definitions
 from opsgov.workspace import display_path
 
@@ -36,6 +42,8 @@ EPILOG = """Examples:
   opsgov credits --quarter 2026Q4 --vendor acme_bpo --format md --out credits.md
 
   opsgov credits --period 2026-10 --format json > credits.json
+
+  opsgov credits --period 2026-10 --vendor acme_bpo --what-if turnaround --target 0.9
 """
 
 
@@ -117,6 +125,42 @@ def _print_issues(run: CreditsRun) -> None:
         )
 
 
+def _emit_what_if(found: WhatIfReport, fmt: CreditsFormat, out: Path | None, quiet: bool) -> None:
+    if fmt is CreditsFormat.text:
+        console = make_console()
+        table = Table(title=f"{found.vendor} {found.sl}: terms in force against proposed",
+                      title_justify="left")  # fmt: skip
+        for name in ("month", "value", "status", "credited", "proposed", "credited "):
+            table.add_column(name, justify="right" if "credited" in name else "left")
+        for m in found.months:
+            pct = found.current is not None and 0 < found.current.target <= 1
+            table.add_row(m.period, value_text(m.value, pct), STATUS_TEXT[m.status],
+                          money_text(m.credited), STATUS_TEXT[m.proposed_status],
+                          money_text(m.proposed_credited))  # fmt: skip
+        if not quiet:
+            console.print(table)
+        cur = found.currency
+        console.print(
+            f"over {len(found.months)} months: {money_text(found.credited, cur)} credited; "
+            f"proposed {money_text(found.proposed_credited, cur)}. Expected a year: "
+            f"{money_text(found.expected_year, cur)}; proposed "
+            f"{money_text(found.proposed_expected_year, cur)}",
+            markup=False,
+            highlight=False,
+        )
+        return
+    body = (
+        (found.model_dump_json(indent=2) + "\n").encode()
+        if fmt is CreditsFormat.json
+        else what_if_markdown(found).encode()
+    )
+    if out is not None:
+        write_bytes(out, body)
+    else:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+
+
 def _periods(period: str | None, quarter: str | None) -> list[str]:
     if (period is None) == (quarter is None):
         raise OpsgovError("give --period YYYY-MM or --quarter YYYYQn")
@@ -156,6 +200,20 @@ def credits_command(
         bool,
         typer.Option("--no-history", help="Do not record the ledger in the workspace's history."),
     ] = False,
+    what_if: Annotated[
+        str | None,
+        typer.Option(
+            "--what-if",
+            help="A service level of --vendor: what proposed terms (--target, --minimum, "
+            "--allocation) would have paid over the last twelve months, and a year's expected "
+            "credits.",
+        ),
+    ] = None,
+    target: Annotated[float | None, typer.Option("--target", help="Proposed target.")] = None,
+    minimum: Annotated[float | None, typer.Option("--minimum", help="Proposed minimum.")] = None,
+    allocation: Annotated[
+        float | None, typer.Option("--allocation", help="Proposed allocation (0.40).")
+    ] = None,
     workspace: WorkspaceOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -164,6 +222,24 @@ def credits_command(
     report_date = check_report_date(report_date, periods[-1])
     root = workspace_root(workspace)
     defs = load_definitions(root)
+    if what_if is not None:
+        if vendor is None or quarter is not None:
+            raise OpsgovError("--what-if needs --vendor and --period (the back-test's last month)")
+        changes: dict[str, object] = {}
+        if target is not None:
+            changes["target"] = target
+        if minimum is not None:
+            changes["minimum"] = minimum
+        if allocation is not None:
+            changes["allocation"] = Decimal(str(allocation))
+        if not changes:
+            raise OpsgovError("--what-if needs at least one of --target, --minimum, --allocation")
+        found = what_if_run(
+            defs, vendor=vendor, period=periods[-1], sl_id=what_if, changes=changes,
+            allow_invalid=allow_invalid,
+        )  # fmt: skip
+        _emit_what_if(found, fmt, out, quiet)
+        return
     run = credits(
         defs,
         periods=periods,

@@ -6,7 +6,13 @@ from decimal import Decimal
 
 from opsgov.contracts.money import ZERO, money_text
 from opsgov.contracts.pricing import units_text
-from opsgov.models.credits import CreditsReport, MonthCredits, VendorCredits
+from opsgov.models.credits import (
+    CreditsReport,
+    MonthCredits,
+    VendorCredits,
+    WhatIfReport,
+    WhatIfTerms,
+)
 
 STATUS_TEXT = {
     "met_target": "met target",
@@ -111,6 +117,35 @@ def _month(lines: list[str], vendor: VendorCredits, month: MonthCredits) -> None
     lines.append("")
 
 
+def _num(value: float | None, digits: int = 2) -> str:
+    return "\u2014" if value is None else f"{value:,.{digits}f}"
+
+
+def _economics(lines: list[str], report: CreditsReport) -> None:
+    cur = report.reporting_currency
+    lines += [
+        f"## Unit economics ({cur})",
+        "",
+        "Cost is the finance cost of the vendor's sites; quality-adjusted items are items x "
+        "accuracy; the weighted variant counts a critical error as five errors; the cost index "
+        "compares cost per quality-adjusted item with the in-house operation's. Frontier: no "
+        "other vendor is both cheaper per quality-adjusted item and more accurate.",
+        "",
+        "| vendor | cost per item | per productive hour | per quality item | per weighted item "
+        "| accuracy | cost index | credits / spend | frontier |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for e in report.economics:
+        share = "\u2014" if e.credits_share is None else f"{e.credits_share:.2%}"
+        acc = "\u2014" if e.accuracy is None else f"{e.accuracy:.2%}"
+        lines.append(
+            f"| {e.vendor} | {_num(e.cost_per_item)} | {_num(e.cost_per_productive_hour)} | "
+            f"{_num(e.cost_per_quality_item)} | {_num(e.cost_per_weighted_item)} | {acc} | "
+            f"{_num(e.cost_index, 3)} | {share} | {'yes' if e.on_frontier else ''} |"
+        )
+    lines.append("")
+
+
 def credits_markdown(report: CreditsReport) -> str:
     """The whole report."""
     lines = [
@@ -133,6 +168,8 @@ def credits_markdown(report: CreditsReport) -> str:
             f"{money_text(earned)} | {money_text(credited - earned)} | {net} |"
         )
     lines.append("")
+    if report.economics:
+        _economics(lines, report)
     for v in report.vendors:
         lines += [f"## {_cell(v.name)} ({v.vendor})", ""]
         lines += [
@@ -151,3 +188,39 @@ def credits_markdown(report: CreditsReport) -> str:
             if m.period in report.periods:
                 _month(lines, v, m)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def what_if_markdown(found: WhatIfReport) -> str:
+    """A what-if as Markdown."""
+    cur = found.currency
+
+    def terms(t: WhatIfTerms | None) -> str:
+        if t is None:
+            return "\u2014"
+        return f"target {t.target:g}, minimum {t.minimum:g}, allocation {t.allocation}"
+
+    lines = [
+        f"# What-if: {found.vendor} `{found.sl}` ({found.kpi})",
+        "",
+        f"- In force: {terms(found.current)}",
+        f"- Proposed: {terms(found.proposed)}",
+        f"- Over {len(found.months)} months: {money_text(found.credited, cur)} credited for "
+        f"this SL; proposed {money_text(found.proposed_credited, cur)} (all SLs, net of "
+        f"cap and earn-back: {money_text(found.net, cur)} against "
+        f"{money_text(found.proposed_net, cur)})",
+        f"- Expected credits a year from the monthly spread (mean {_num(found.mean, 4)}, "
+        f"sd {_num(found.sd, 4)}, average at risk {money_text(found.average_at_risk, cur)}): "
+        f"{money_text(found.expected_year, cur)}; proposed "
+        f"{money_text(found.proposed_expected_year, cur)}",
+        "",
+        "| month | value | status | credited | proposed status | proposed credited |",
+        "|---|---:|---|---:|---|---:|",
+    ]
+    pct = found.current is not None and 0 < found.current.target <= 1
+    for m in found.months:
+        lines.append(
+            f"| {m.period} | {value_text(m.value, pct)} | {STATUS_TEXT[m.status]} | "
+            f"{money_text(m.credited)} | {STATUS_TEXT[m.proposed_status]} | "
+            f"{money_text(m.proposed_credited)} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -13,17 +13,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from opsgov.contracts.economics import economics
 from opsgov.contracts.invoice import INVOICE_FRAMEWORK, Tolerance, invoice_lines, reconcile
 from opsgov.contracts.ledger import contract_ledger
 from opsgov.contracts.measure import Measurer, MonthData
 from opsgov.contracts.months import months_back
+from opsgov.contracts.whatif import what_if
 from opsgov.errors import OpsgovError
 from opsgov.harmonise.table import Block
 from opsgov.inbox import match_file, month_files
 from opsgov.issues import Issue, Location, Severity, make_issue
 from opsgov.models.contract import Contract
-from opsgov.models.credits import CreditsReport, InvoiceCheck, MonthCredits, VendorCredits
+from opsgov.models.credits import (
+    CreditsReport,
+    InvoiceCheck,
+    MonthCredits,
+    VendorCredits,
+    WhatIfReport,
+)
 from opsgov.pipeline import Definitions, ScoreRefusedError, read_file, score_inputs, validate
+from opsgov.validate.rows import period_bounds
 
 LOOKBACK_MONTHS = 15
 """Months before the last one asked that the ledger may start at (when their files exist)."""
@@ -198,5 +207,44 @@ def credits(
         workspace=defs.settings.name,
         reporting_currency=reporting,
         vendors=vendors,
+        economics=economics(months, defs.framework, defs.registry, periods, vendors),
     )
     return CreditsRun(report, issues, months)
+
+
+WHAT_IF_MONTHS = 12
+"""Months of history a what-if is back-tested over (those with files)."""
+
+
+def what_if_run(
+    defs: Definitions,
+    *,
+    vendor: str,
+    period: str,
+    sl_id: str,
+    changes: dict[str, object],
+    allow_invalid: bool = False,
+) -> WhatIfReport:
+    """The what-if of one vendor's service level over the twelve months up to `period`."""
+    contract = next((c for c in defs.contracts if c.vendor == vendor), None)
+    if contract is None:
+        raise OpsgovError(f"no contract for vendor {vendor!r}")
+    span = months_back(period, LOOKBACK_MONTHS + 1)
+    months, _ = load_months(
+        defs, span, allow_invalid=allow_invalid, report_date=period_bounds(period)[1].isoformat()
+    )
+    if period not in months:
+        raise OpsgovError(f"no files for {period} in {defs.name(defs.inputs(period))}")
+    wanted = [p for p in sorted(months) if contract.version_for(p) is not None]
+    directions = {k.id: k.direction for k in defs.framework.kpis}
+    kinds = {m.id: m.kind for m in defs.framework.measures}
+    return what_if(
+        contract,
+        Measurer(contract, months),
+        wanted,
+        directions,
+        kinds,
+        sl_id,
+        changes,
+        last=WHAT_IF_MONTHS,
+    )

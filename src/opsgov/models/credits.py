@@ -135,6 +135,36 @@ class VendorCredits(Result):
     )
 
 
+class VendorEconomics(Result):
+    """One vendor's unit economics over the months asked (money in the reporting currency)."""
+
+    vendor: str = Field(description="Vendor id.")
+    name: str = Field(description="Vendor name.")
+    type: str = Field(description="bpo or in_house.")
+    months: list[str] = Field(description="Months with data.")
+    cost: float | None = Field(description="cost_total over the months.")
+    items: float | None = Field(description="Items handled.")
+    productive_hours: float | None = Field(description="Productive hours.")
+    accuracy: float | None = Field(description="QA accuracy, qa_correct / qa_audited.")
+    critical_weighted_quality: float | None = Field(
+        description="1 - (errors + (w - 1) x critical errors) / audited."
+    )
+    cost_per_item: float | None = Field(description="cost / items.")
+    cost_per_productive_hour: float | None = Field(description="cost / productive hours.")
+    cost_per_quality_item: float | None = Field(description="cost / (items x accuracy).")
+    cost_per_weighted_item: float | None = Field(
+        description="cost / (items x critical-weighted quality)."
+    )
+    cost_index: float | None = Field(
+        description="Cost per quality item against the in-house operation's (1: the same)."
+    )
+    contract_currency: str | None = Field(description="Contract currency, for contracted vendors.")
+    spend: Decimal | None = Field(description="Charges recomputed at the contract's rates.")
+    credits: Decimal | None = Field(description="Credits net of earn-back.")
+    credits_share: float | None = Field(description="credits / spend.")
+    on_frontier: bool = Field(description="No other vendor is both cheaper and better.")
+
+
 class CreditsReport(Result):
     """Everything `opsgov credits` produced."""
 
@@ -144,7 +174,55 @@ class CreditsReport(Result):
     workspace: str = Field(description="Workspace name.")
     reporting_currency: str = Field(description="Reporting currency.")
     vendors: list[VendorCredits] = Field(description="One entry per contract.")
+    economics: list[VendorEconomics] = Field(
+        default_factory=list, description="Unit economics of every vendor, in-house first."
+    )
 
     def vendor(self, vendor_id: str) -> VendorCredits | None:
         """One vendor's ledger."""
         return next((v for v in self.vendors if v.vendor == vendor_id), None)
+
+
+class WhatIfTerms(Result):
+    """A service level's terms."""
+
+    target: float = Field(description="Target.")
+    minimum: float = Field(description="Contractual minimum.")
+    allocation: Decimal = Field(description="Share of the at-risk amount (pool x allocation).")
+
+
+class WhatIfMonth(Result):
+    """One month of the back-test."""
+
+    period: str = Field(description="YYYY-MM.")
+    value: float | None = Field(description="The SL's measured value.")
+    status: SlStatus = Field(description="Status under the terms in force.")
+    credited: Decimal = Field(description="The SL's credit under the terms in force.")
+    month_net: Decimal = Field(description="The month's net credits under the terms in force.")
+    proposed_status: SlStatus = Field(description="Status under the proposed terms.")
+    proposed_credited: Decimal = Field(description="The SL's credit under the proposed terms.")
+    proposed_month_net: Decimal = Field(description="The month's net under the proposed terms.")
+
+
+class WhatIfReport(Result):
+    """What a proposed target, minimum or allocation would have paid, and would be expected to."""
+
+    contract: str = Field(description="Contract id.")
+    vendor: str = Field(description="Vendor id.")
+    currency: str = Field(description="Contract currency.")
+    sl: str = Field(description="Service level id.")
+    kpi: str = Field(description="Its KPI.")
+    current: WhatIfTerms | None = Field(description="Terms in force in the last month.")
+    proposed: WhatIfTerms | None = Field(description="The proposed terms.")
+    months: list[WhatIfMonth] = Field(description="The back-test, oldest first.")
+    credited: Decimal = Field(description="The SL's credits over the months, terms in force.")
+    proposed_credited: Decimal = Field(description="The same under the proposed terms.")
+    net: Decimal = Field(description="All net credits over the months, terms in force.")
+    proposed_net: Decimal = Field(description="The same under the proposed terms.")
+    mean: float | None = Field(description="Mean of the SL's monthly values.")
+    sd: float | None = Field(description="Their standard deviation.")
+    average_at_risk: Decimal | None = Field(description="Average monthly at-risk amount.")
+    expected_year: Decimal | None = Field(
+        description="Expected credits a year from the monthly spread, terms in force."
+    )
+    proposed_expected_year: Decimal | None = Field(description="The same under the proposed terms.")
