@@ -9,6 +9,7 @@ import pytest
 
 from opsgov.lint.run import lint_paths
 from tests.conftest import CORPUS, REPO, invoke
+from tests.support.libreoffice import convert
 
 SAMPLE = REPO / "sample_data"
 ACME = SAMPLE / "inbox" / "2026-10" / "MNL1_ops_2026-10.xlsx"
@@ -25,8 +26,31 @@ def test_inspect_finds_the_offset_header_and_likely_measures() -> None:
     assert by_header["Items Handled"]["measure"] == "items_handled"
     assert by_header["AHT (mm:ss)"]["inferred"] == "duration"
     assert by_header["Within SLA %"]["unit"] == "percent_0_100"
-    hidden = [s for s in data["sheets"] if s["visibility"] != "visible"]
-    assert all(s["name"] != "Daily Report" for s in hidden)
+    assert [(s["name"], s["visibility"]) for s in data["sheets"]] == [
+        ("Daily Report", "visible"),
+        ("Definitions", "visible"),
+    ]
+
+
+def test_inspect_marks_a_hidden_sheet(tmp_path: Path) -> None:
+    # The Acme workbook with its Definitions sheet hidden, saved again by LibreOffice.
+    import openpyxl
+
+    book = openpyxl.load_workbook(ACME)
+    book["Definitions"].sheet_state = "hidden"
+    edited = tmp_path / "edited" / ACME.name
+    edited.parent.mkdir()
+    book.save(edited)
+    resaved = convert(edited, "xlsx", tmp_path / "resaved")
+    data = json.loads(
+        invoke(["inspect", str(resaved), "-w", str(SAMPLE), "--format", "json"]).stdout
+    )
+    assert {s["name"]: s["visibility"] for s in data["sheets"]} == {
+        "Daily Report": "visible",
+        "Definitions": "hidden",
+    }
+    text = invoke(["inspect", str(resaved), "-w", str(SAMPLE)]).stdout
+    assert "hidden" in text
 
 
 def test_inspect_text_output_shows_sheets_and_columns(monkeypatch: pytest.MonkeyPatch) -> None:

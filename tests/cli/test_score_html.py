@@ -368,10 +368,26 @@ def test_chromium_screenshot_is_a_real_picture(sample_out: Path, tmp_path: Path)
     png = tmp_path / "scorecard.png"
     run = screenshot(sample_out / "scorecard.html", png, 1280, 2000)
     assert run.console == [], "\n".join(run.console)
-    data = png.read_bytes()
-    assert data.startswith(b"\x89PNG\r\n\x1a\n")
-    assert int.from_bytes(data[16:20], "big") == 1280
-    assert len(data) > 10_000
+    from PIL import Image
+
+    with Image.open(png) as picture:
+        assert picture.size == (1280, 2000)
+        pixels = picture.convert("RGB")
+        counts: dict[tuple[int, ...], int] = {
+            tuple(c) if isinstance(c, tuple) else (int(c),): n
+            for n, c in pixels.getcolors(maxcolors=1 << 20) or []
+        }
+    # What a reader sees: the page is drawn (not blank white), and the status colours of the
+    # sample month are on it: green, amber and red pills and bands, and the dark header text.
+    white = counts.get((255, 255, 255), 0)
+    assert white < 0.95 * 1280 * 2000, "the screenshot is a blank page"
+    for name, rgb in {
+        "green": (0xDA, 0xFB, 0xE1),
+        "amber": (0xFF, 0xF8, 0xC5),
+        "red": (0xFF, 0xEB, 0xE9),
+    }.items():
+        assert counts.get(rgb, 0) > 200, f"no {name} status on the page"
+    assert any(max(c) < 0x40 for c in counts), "no text drawn"
 
 
 @pytest.mark.slow
