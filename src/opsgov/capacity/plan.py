@@ -153,6 +153,7 @@ def series_forecast(
         ),
         f"last level {fit.level:,.1f}, trend {fit.trend:+,.2f} a month",
         f"intervals: {f.confidence:.0%}, error scale from {f.sigma_source}",
+        f"{future[0]}: {f.points[skip]:,.1f} ({f.lower[skip]:,.1f} to {f.upper[skip]:,.1f})",
         (
             f"backtest: {f.backtest_months} held-out months, sMAPE {f.backtest_smape:.1f} %"
             if f.backtest_smape is not None
