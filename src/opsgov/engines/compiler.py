@@ -86,6 +86,12 @@ class SourceTable:
     relation: str = "harmonised"
     columns: Mapping[str, str] = field(default_factory=dict)
     has_period: bool = True
+    available: frozenset[str] | None = None
+    """The table's columns, when known: a measure it lacks is NULL for every row."""
+
+    def has(self, name: str) -> bool:
+        """Whether the table has the column for one of opsgov's names (unknown: assumed)."""
+        return self.available is None or self.columns.get(name, name) in self.available
 
     def column(self, name: str) -> str:
         """The table's column for one of opsgov's names, quoted."""
@@ -181,7 +187,9 @@ def compile_framework(
     ctes.append(f"sites AS (SELECT * FROM (VALUES {values}) AS v(site, vendor, region, rate))")
 
     date = source.column("date")
-    picked = ", ".join(f"CAST({source.column(m)} AS DOUBLE) AS {_m(m)}" for m in ids)
+    picked = ", ".join(
+        f"CAST({source.column(m) if source.has(m) else 'NULL'} AS DOUBLE) AS {_m(m)}" for m in ids
+    )
     ctes.append(
         f"source AS (SELECT CAST({source.column('site')} AS VARCHAR) AS site, "
         f"COALESCE(CAST({date} AS DATE), {_NO_DATE}) AS day, "

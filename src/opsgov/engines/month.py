@@ -96,8 +96,17 @@ def lineage_sql(relation: str, measures: Sequence[str], where: str) -> str:
             f'MAX(CASE WHEN {col} IS NOT NULL THEN "row" END) AS hi{i}'
         )
     return (
-        f"SELECT site, file, sheet, {', '.join(parts)} FROM {relation} WHERE {where} "
-        "GROUP BY site, file, sheet"
+        f"SELECT site, file, sheet, COUNT(*) AS n, {', '.join(parts)} FROM {relation} "
+        f"WHERE {where} GROUP BY site, file, sheet"
+    )
+
+
+def sheet_runs_sql(relation: str, where: str) -> str:
+    """The runs of consecutive sheet rows of every site, file and sheet, in one pass."""
+    return (
+        'SELECT site, file, sheet, MIN("row") AS lo, MAX("row") AS hi FROM (SELECT site, file, '
+        'sheet, "row", "row" - ROW_NUMBER() OVER (PARTITION BY site, file, sheet ORDER BY "row") '
+        f"AS g FROM {relation} WHERE {where}) AS t GROUP BY site, file, sheet, g"
     )
 
 
@@ -116,11 +125,14 @@ def spans_from(
     measures: Sequence[str],
     sources: Sequence[SourceEntry],
     gaps: Callable[[str, str, str, str], list[tuple[int, int]]],
+    sheet_runs: Callable[[str, str, str], list[tuple[int, int]]],
 ) -> dict[tuple[str, str], list[CellSpan]]:
-    """Lineage from the per-sheet summary; `gaps(site, file, sheet, measure)` lists row runs.
+    """Lineage from the per-sheet summary.
 
-    A measure whose values fill its first to last row is one range; only the others need
-    the runs of rows, which an engine finds with `islands_sql`.
+    A measure whose values fill its first to last row is one range. One present on every row
+    of the site's sheet has the sheet's runs of rows (`sheet_runs(site, file, sheet)`, found
+    once for all measures); only the others need their own runs (`gaps(site, file, sheet,
+    measure)`, by `islands_sql`).
     """
     where = {(s.file, s.sheet, s.measure): s for s in sources}
     out: dict[tuple[str, str], list[CellSpan]] = {}
@@ -132,7 +144,12 @@ def spans_from(
             if not count or src is None or row["site"] is None:
                 continue
             lo, hi = int(cast("int", row[f"lo{i}"])), int(cast("int", row[f"hi{i}"]))
-            runs = [(lo, hi)] if hi - lo + 1 == count else gaps(site, file, sheet, m)
+            if hi - lo + 1 == count:
+                runs = [(lo, hi)]
+            elif count == int(cast("int", row["n"])):
+                runs = sheet_runs(site, file, sheet)
+            else:
+                runs = gaps(site, file, sheet, m)
             text = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in runs)
             out.setdefault((site, m), []).append(
                 CellSpan(file=file, sheet=sheet, column=src.column, header=src.header, rows=text)

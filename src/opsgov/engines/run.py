@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from opsgov.engines.compiler import SiteRow, SourceTable, compile_framework, quote
 from opsgov.engines.manifest import SourceEntry
-from opsgov.engines.month import Row, TableMonth, islands_sql, lineage_sql, spans_from
+from opsgov.engines.month import (
+    Row,
+    TableMonth,
+    islands_sql,
+    lineage_sql,
+    sheet_runs_sql,
+    spans_from,
+)
 from opsgov.errors import OpsgovError
 from opsgov.issues import Location, make_issue
 from opsgov.models.framework import Framework
@@ -53,10 +61,11 @@ def month_on(
     sources: Sequence[SourceEntry] = (),
 ) -> TableMonth:
     """Every scope's numbers for the period, computed by `engine` from `source`."""
+    available = set(engine.columns(source.relation))
+    source = replace(source, available=frozenset(available))
     compiled = compile_framework(framework, sites, period, source)
     rows: Sequence[Row] = engine.query(_render(compiled.sql, engine.dialect))
     spans = None
-    available = set(engine.columns(source.relation))
     provenance = {"site", "file", "sheet", "row"}
     if sources and not source.columns and provenance <= available:
         measures = [m for m in compiled.measures if m in available]
@@ -77,5 +86,19 @@ def month_on(
             )
             return [(int(str(r["lo"])), int(str(r["hi"]))) for r in found]
 
-        spans = spans_from(summary, measures, sources, gaps)
+        runs: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
+
+        def sheet_runs(site: str, file: str, sheet: str) -> list[tuple[int, int]]:
+            if not runs:
+                found = engine.query(
+                    _render(sheet_runs_sql(source.relation, where), engine.dialect)
+                )
+                for r in found:
+                    key = (str(r["site"]), str(r["file"]), str(r["sheet"]))
+                    runs.setdefault(key, []).append((int(str(r["lo"])), int(str(r["hi"]))))
+                for spans_of_sheet in runs.values():
+                    spans_of_sheet.sort()
+            return runs.get((site, file, sheet), [])
+
+        spans = spans_from(summary, measures, sources, gaps, sheet_runs)
     return TableMonth(compiled, rows, spans)
