@@ -6,14 +6,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
-from opsgov.engines.compiler import SiteRow, SourceTable, compile_framework, quote
+from opsgov.engines.compiler import SiteRow, SourceTable, compile_framework
 from opsgov.engines.manifest import SourceEntry
 from opsgov.engines.month import (
     Row,
     TableMonth,
-    islands_sql,
+    bucket_rows_sql,
     lineage_sql,
-    sheet_runs_sql,
     spans_from,
 )
 from opsgov.errors import OpsgovError
@@ -74,31 +73,9 @@ def month_on(
             _render(lineage_sql(source.relation, measures, where), engine.dialect)
         )
 
-        def gaps(site: str, file: str, sheet: str, measure: str) -> list[tuple[int, int]]:
-            cond = " AND ".join(
-                f"{quote(k)} = '{v.replace(chr(39), chr(39) * 2)}'"
-                for k, v in (("site", site), ("file", file), ("sheet", sheet))
-            )
-            found = engine.query(
-                _render(
-                    islands_sql(source.relation, measure, f"{where} AND {cond}"), engine.dialect
-                )
-            )
-            return [(int(str(r["lo"])), int(str(r["hi"]))) for r in found]
+        def fetch(buckets: list[int]) -> list[dict[str, object]]:
+            sql = bucket_rows_sql(source.relation, measures, where, buckets)
+            return engine.query(_render(sql, engine.dialect))
 
-        runs: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
-
-        def sheet_runs(site: str, file: str, sheet: str) -> list[tuple[int, int]]:
-            if not runs:
-                found = engine.query(
-                    _render(sheet_runs_sql(source.relation, where), engine.dialect)
-                )
-                for r in found:
-                    key = (str(r["site"]), str(r["file"]), str(r["sheet"]))
-                    runs.setdefault(key, []).append((int(str(r["lo"])), int(str(r["hi"]))))
-                for spans_of_sheet in runs.values():
-                    spans_of_sheet.sort()
-            return runs.get((site, file, sheet), [])
-
-        spans = spans_from(summary, measures, sources, gaps, sheet_runs)
+        spans = spans_from(summary, measures, sources, fetch)
     return TableMonth(compiled, rows, spans)
