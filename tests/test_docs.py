@@ -32,7 +32,7 @@ def test_issue_code_page_is_current() -> None:
 
 def test_codes_have_stage_prefixes() -> None:
     for code in CATALOGUE:
-        assert code[0] in "DWVKSPCQ" and code[1:].isdigit() and len(code) == 4
+        assert code[0] in "DWVKSPCQT" and code[1:].isdigit() and len(code) == 4
 
 
 def test_readme_names_every_command_and_exit_code() -> None:

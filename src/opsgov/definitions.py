@@ -21,6 +21,7 @@ from opsgov.issues import Issue, Location, make_issue
 from opsgov.models.common import Definition
 from opsgov.models.contract import Contract
 from opsgov.models.framework import Framework
+from opsgov.models.kpitest import KpiTest
 from opsgov.models.playbook import Playbook
 from opsgov.models.profile import Profile
 from opsgov.models.registry import Registry
@@ -34,6 +35,7 @@ KINDS: dict[str, type[Definition]] = {
     "intake_profile": Profile,
     "playbook": Playbook,
     "contract": Contract,
+    "kpi_test": KpiTest,
 }
 """Every definition kind, by the value of its `kind` key."""
 

@@ -321,6 +321,33 @@ def _completeness(defs: Definitions, run: ValidationRun, period: str) -> list[Is
     return issues
 
 
+def _block_issues(block: Block, defs: Definitions, period: str | None, match: Match) -> list[Issue]:
+    """The checks of one harmonised block: bounds, blanks, rules, sites and dates."""
+    issues = [
+        *check_bounds(block, defs.framework),
+        *missing_values(block),
+        *check_rules(block, defs.framework),
+        *_site_issues(block, defs.registry, period),
+    ]
+    effective = period or match.period
+    if effective is not None:
+        issues.extend(check_period(block, effective, match.profile.grain))
+    return issues
+
+
+def validate_with(
+    defs: Definitions, path: Path, profile: Profile, display: str, period: str
+) -> tuple[list[Block], list[Issue]]:
+    """Read and check one file through a named profile (whatever its name), as `validate` does."""
+    match = Match(path, profile, None, period)
+    with paused_gc():
+        blocks, issues = _read_one(match, defs, display, Limits())
+    for block in blocks:
+        issues.extend(_block_issues(block, defs, period, match))
+    issues.extend(duplicate_keys(blocks))
+    return blocks, issues
+
+
 def validate(
     defs: Definitions,
     *,
@@ -373,13 +400,7 @@ def validate(
         for block in blocks:
             run.blocks.append(block)
             by_profile.setdefault(block.source.profile, []).append(block)
-            run.issues.extend(check_bounds(block, defs.framework))
-            run.issues.extend(missing_values(block))
-            run.issues.extend(check_rules(block, defs.framework))
-            run.issues.extend(_site_issues(block, defs.registry, period))
-            effective = period or match.period
-            if effective is not None:
-                run.issues.extend(check_period(block, effective, match.profile.grain))
+            run.issues.extend(_block_issues(block, defs, period, match))
     for blocks in by_profile.values():
         with paused_gc():
             run.issues.extend(duplicate_keys(blocks))

@@ -39,6 +39,12 @@ def _files(name: str, framework: str, today: dt.date) -> dict[str, str]:
             builtin_dir("playbooks") / "new_site_launch.yaml"
         ).read_text("utf-8"),
     }
+    # The framework's own KPI tests (every KPI, worked out by hand) as the workspace's examples.
+    for test in sorted((builtin_dir("frameworks") / "tests" / framework).glob("*.yaml")):
+        text = test.read_text("utf-8").replace(
+            "$schema=../../../schemas/", "$schema=../schemas/", 1
+        )
+        files[f"tests/{test.name}"] = text
     for kind in KINDS:
         files[f"schemas/{kind}.schema.json"] = schema_text(kind)
     return files

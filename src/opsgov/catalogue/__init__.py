@@ -2,7 +2,8 @@
 
 Codes are stable: a retired code is never reused. Prefixes: D1xx definitions, W2xx workbook
 structure, V3xx cell values, K4xx computation, S5xx scoring, P6xx playbooks, C7xx contracts
-(D166-D179 lint them), Q8xx capacity plans (D18x lints their settings).
+(D166-D179 lint them), Q8xx capacity plans (D18x lints their settings), T9xx KPI test results
+(D187-D193 check the test files).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from opsgov.catalogue.compute import COMPUTE_CODES
 from opsgov.catalogue.contracts import CONTRACT_CODES
 from opsgov.catalogue.definitions import DEFINITION_CODES
 from opsgov.catalogue.playbooks import PLAYBOOK_CODES
+from opsgov.catalogue.tests import TEST_CODES
 from opsgov.catalogue.values import VALUE_CODES
 from opsgov.catalogue.workbook import WORKBOOK_CODES
 from opsgov.issues import CodeSpec
@@ -35,6 +37,7 @@ CATALOGUE: dict[str, CodeSpec] = _build(
     PLAYBOOK_CODES,
     CAPACITY_CODES,
     CONTRACT_CODES,
+    TEST_CODES,
 )
 
 

@@ -14,6 +14,7 @@ from opsgov.cli import explain as explain_cmd
 from opsgov.cli import history as history_cmd
 from opsgov.cli import init as init_cmd
 from opsgov.cli import inspect as inspect_cmd
+from opsgov.cli import kpitests as kpitests_cmd
 from opsgov.cli import lint as lint_cmd
 from opsgov.cli import playbook as playbook_cmd
 from opsgov.cli import report as report_cmd
@@ -64,6 +65,7 @@ validate_cmd.register(app)
 inspect_cmd.register(app)
 score_cmd.register(app)
 sql_cmd.register(app)
+kpitests_cmd.register(app)
 explain_cmd.register(app)
 history_cmd.register(app)
 report_cmd.register(app)

@@ -32,7 +32,8 @@ def partition(folder: Path, period: str) -> Path:
     return folder / f"period={period}"
 
 
-def _select(columns: list[str]) -> str:
+def select_columns(columns: list[str]) -> str:
+    """The harmonised columns as written: `date` from days since 1970 to a DATE, no period."""
     out = []
     for name in columns:
         quoted = quote(name)
@@ -66,7 +67,7 @@ def export_parquet(defs: Definitions, run: ValidationRun, period: str, folder: P
         con.register("harmonised", columns)
         out = str(staging / "part-0.parquet").replace("'", "''")
         con.execute(
-            f"COPY (SELECT {_select(list(columns))} FROM harmonised) TO '{out}' "
+            f"COPY (SELECT {select_columns(list(columns))} FROM harmonised) TO '{out}' "
             "(FORMAT parquet, COMPRESSION zstd)"
         )
         con.close()

@@ -41,9 +41,11 @@ def session(master: str | None = None) -> Any:
         for key, value in LOCAL_CONF.items():
             builder = builder.config(key, value)
     try:
-        return builder.getOrCreate()
+        spark = builder.getOrCreate()
     except Exception as exc:  # Java missing or the master unreachable
         raise OpsgovError(f"cannot start Spark on {master or 'local[1]'}: {exc}") from exc
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
 
 
 class SparkEngine:

@@ -1,0 +1,1 @@
+"""KPI tests: given rows, expected values, run on every engine."""
