@@ -345,3 +345,31 @@ def test_what_if_on_the_sample(report: dict[str, Any]) -> None:
     assert D(oct_["proposed_credited"]) == D(0)
     assert body["proposed"]["target"] == 0.93
     assert D(body["proposed_expected_year"]) < D(body["expected_year"])
+
+
+def test_html_and_xlsx_reports(report: dict[str, Any], tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    ws = str(report["ws"])
+    page = tmp_path / "credits.html"
+    book = tmp_path / "credits.xlsx"
+    base = ["credits", "--period", "2026-10", "-w", ws, "--no-history", "-q"]
+    invoke([*base, "--format", "html", "--out", str(page)], 1)
+    invoke([*base, "--format", "xlsx", "--out", str(book)], 1)
+    html = page.read_text("utf-8")
+    assert "<script" not in html
+    assert 'aria-labelledby="frontier-title frontier-desc"' in html
+    assert "LatAm CX Partners services agreement" in html
+    assert "Invoice!E6" in html and "binds" in html
+    wb = load_workbook(book, read_only=True)
+    assert wb.sheetnames == ["Summary", "Ledger", "Service levels", "Invoice lines", "Economics"]
+    summary = list(wb["Summary"].iter_rows(values_only=True))
+    assert summary[0][:4] == ("vendor", "contract", "currency", "month")
+    acme = next(r for r in summary[1:] if r[0] == "acme_bpo")
+    oct_ = _month(report, "acme_bpo", "2026-10")
+    assert acme[7] == pytest.approx(float(oct_["credited"]))
+    lines = list(wb["Invoice lines"].iter_rows(values_only=True))
+    assert [r[4] for r in lines[1:]] == ["Invoice!E6", "Invoice!E7"]
+    wb.close()
+    assert "--out" in invoke(["credits", "--period", "2026-10", "-w", ws, "--no-history",
+                              "--format", "html"], 2).stderr  # fmt: skip

@@ -53,12 +53,22 @@ class CreditsFormat(StrEnum):
     text = "text"
     json = "json"
     md = "md"
+    xlsx = "xlsx"
+    html = "html"
 
 
-def _report_bytes(report: CreditsReport, fmt: CreditsFormat) -> bytes:
+def _report_bytes(report: CreditsReport, fmt: CreditsFormat, template_dirs: list[Path]) -> bytes:
     if fmt is CreditsFormat.json:
         return (report.model_dump_json(indent=2) + "\n").encode()
-    return credits_markdown(report).encode()
+    if fmt is CreditsFormat.md:
+        return credits_markdown(report).encode()
+    if fmt is CreditsFormat.xlsx:
+        from opsgov.contracts.xlsx import credits_xlsx  # openpyxl only when writing one
+
+        return credits_xlsx(report)
+    from opsgov.contracts.html import credits_html
+
+    return credits_html(report, template_dirs).encode()
 
 
 _STYLE = {"missed": "red", "met_minimum": "yellow", "met_target": "green"}
@@ -182,7 +192,11 @@ def credits_command(
     vendor: Annotated[str | None, typer.Option("--vendor", help="One vendor only.")] = None,
     fmt: Annotated[
         CreditsFormat,
-        typer.Option("--format", "-f", help="text for people; json or md."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="text for people; json, md, xlsx or html (xlsx and html need --out).",
+        ),
     ] = CreditsFormat.text,
     out: Annotated[
         Path | None,
@@ -253,7 +267,9 @@ def credits_command(
     if fmt is CreditsFormat.text:
         _print(run, quiet)
     else:
-        body = _report_bytes(run.report, fmt)
+        if fmt in (CreditsFormat.xlsx, CreditsFormat.html) and out is None:
+            raise OpsgovError(f"give --out FILE for --format {fmt.value}")
+        body = _report_bytes(run.report, fmt, [root / "templates"])
         if out is not None:
             write_bytes(out, body)
             if not quiet:

@@ -268,6 +268,10 @@ class _Sheet:
             self.ws.auto_filter.ref = filter_ref
 
 
+Sheet = _Sheet
+"""The worksheet writer, for other workbooks (the credits report) to share."""
+
+
 def _table_ref(first_row: int, last_row: int, columns: int) -> str:
     return f"A{first_row}:{get_column_letter(columns)}{max(last_row, first_row)}"
 
