@@ -25,7 +25,7 @@ from opsgov.annotate.marks import add_list_sheet, cell_issues, mark_sheet, rebui
 from opsgov.atomic import write_bytes
 from opsgov.errors import WorkbookError
 from opsgov.intake.raw import RawWorkbook
-from opsgov.issues import Issue, Location, make_issue
+from opsgov.issues import Issue, Location, Severity, make_issue
 
 _REASON_MAX = 200
 
@@ -131,6 +131,8 @@ def annotate_files(
     """Annotated copies of every file with findings on cells (`paths`: display -> path)."""
     by_file: dict[str, list[Issue]] = {}
     for issue in issues:
+        if issue.severity == Severity.INFO:
+            continue  # notes for us (rows left out as totals): nothing for the vendor to fix
         if issue.location is not None and issue.location.sheet is not None:
             by_file.setdefault(issue.location.file, []).append(issue)
     result = Annotated()

@@ -87,6 +87,23 @@ def _v317(i: Issue) -> str:
     return f"This cell is blank; please fill in {_column(i)}."
 
 
+def _v341(i: Issue) -> str:
+    del i
+    return (
+        "This row is labelled like a totals row, but its figures are not the sums of the rows "
+        "above, so we read it as data. If it is a totals row, please remove it; if it is data, "
+        "please give it a label that does not start with a totals word."
+    )
+
+
+def _v342(i: Issue) -> str:
+    del i
+    return (
+        "This totals row does not add up to the rows above it: please check for missing or "
+        "repeated rows."
+    )
+
+
 _WORDING: dict[str, Callable[[Issue], str]] = {
     "V300": _v300,
     "V302": _v302,
@@ -99,6 +116,8 @@ _WORDING: dict[str, Callable[[Issue], str]] = {
     "V309": _v309,
     "V310": _v310,
     "V317": _v317,
+    "V341": _v341,
+    "V342": _v342,
 }
 
 
