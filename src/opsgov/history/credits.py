@@ -118,3 +118,70 @@ def ledger(store: HistoryStore, vendor: str, first: str, last: str) -> list[Ledg
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class LedgerSl:
+    """One contract service level over some months, as `opsgov credits` last recorded it."""
+
+    contract: str
+    sl: str
+    kpi: str
+    target: float
+    minimum: float
+    months: dict[str, tuple[float | None, str]]
+    """Month -> (value, status: met_target, met_minimum, missed, excluded, no_data)."""
+    versions: tuple[str, ...]
+
+
+def ledger_sls(store: HistoryStore, vendor: str, months: list[str]) -> list[LedgerSl]:
+    """The vendor's contract service levels over `months`, by id (empty: none)."""
+    if not months:
+        return []
+    rows = store.conn.execute(
+        "SELECT l.contract, l.period, l.sl, l.kpi, l.value, l.target, l.minimum, l.status, "
+        "m.version FROM credit_ledger l JOIN credit_months m ON m.contract = l.contract AND "
+        "m.period = l.period WHERE m.vendor = ? AND l.period BETWEEN ? AND ? "
+        "ORDER BY l.period, l.sl",
+        (vendor, months[0], months[-1]),
+    ).fetchall()
+    found: dict[tuple[str, str], LedgerSl] = {}
+    for contract, period, sl, kpi, value, target, minimum, status, version in rows:
+        if period not in months:
+            continue
+        entry = found.get((contract, sl))
+        if entry is None:
+            entry = LedgerSl(contract, sl, kpi, target, minimum, {}, ())
+        versions = entry.versions if version in entry.versions else (*entry.versions, version)
+        found[(contract, sl)] = LedgerSl(
+            contract, sl, kpi, target, minimum,
+            {**entry.months, period: (value, status)}, versions,
+        )  # fmt: skip
+    return list(found.values())
+
+
+def commercial(store: HistoryStore, vendor: str | None, months: list[str]) -> dict[str, object]:
+    """The commercial section of a report: each vendor's credits over `months` (empty: none)."""
+    vendors = (
+        [vendor]
+        if vendor is not None
+        else [r[0] for r in store.conn.execute(
+            "SELECT DISTINCT vendor FROM credit_months ORDER BY vendor")]
+    )  # fmt: skip
+    out = []
+    for v in vendors:
+        months_of = [m for m in ledger(store, v, months[0], months[-1]) if m.period in months]
+        if not months_of:
+            continue
+        out.append(
+            {
+                "vendor": v,
+                "currency": months_of[-1].currency,
+                "months": months_of,
+                "credited": sum((m.credited for m in months_of), Decimal(0)),
+                "earned_back": sum((m.earned_back for m in months_of), Decimal(0)),
+                "net": sum((m.net for m in months_of), Decimal(0)),
+                "missed": sorted({sl for m in months_of for sl in m.missed}),
+            }
+        )
+    return {"vendors": out, "months": months}

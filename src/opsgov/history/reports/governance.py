@@ -16,6 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from opsgov.history import query
+from opsgov.history.credits import commercial
 from opsgov.history.reports.common import (
     Charts,
     Formatter,
@@ -49,6 +50,7 @@ SECTIONS: tuple[ReportSection, ...] = (
 )
 """The pack's sections in order; each body is `templates/governance/KEY.html.j2` (and `.md.j2`)."""
 CAPACITY = ReportSection("capacity", "Capacity and resilience")
+COMMERCIAL = ReportSection("commercial", "Commercial: service credits")
 """Added after the others when the workspace plans capacity (`opsgov.capacity.pack`)."""
 
 MONTHS = 24
@@ -237,6 +239,7 @@ def governance(
     Returns:
         The context for `governance.html.j2` and `governance.md.j2`.
     """
+    credits = commercial(store, None, [period])
     card = query.load_card(store, period)
     info = card_kpis(card)
     fmt = Formatter(card.reporting_currency)
@@ -252,7 +255,12 @@ def governance(
     sites = [s for s in card.scopes if s.level == "site" and s.queue is None]
     return {
         "title": f"{card.workspace}: governance pack {period}",
-        "sections": [*SECTIONS, *([CAPACITY] if capacity else [])],
+        "sections": [
+            *SECTIONS,
+            *([CAPACITY] if capacity else []),
+            *([COMMERCIAL] if credits["vendors"] else []),
+        ],
+        "commercial": credits,
         "capacity": capacity,
         "card": card,
         "period": period,

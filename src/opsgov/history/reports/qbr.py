@@ -16,6 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from opsgov.history import query
+from opsgov.history.credits import LedgerSl, commercial, ledger_sls
 from opsgov.history.reports.common import (
     COMPOSITE_INFO,
     Charts,
@@ -294,7 +295,12 @@ def qbr(
             )
         )
 
-    sla = _sla_rows(card, vendor, months, table, fmt)
+    contract_sls = ledger_sls(store, vendor, months)
+    sla = (
+        _contract_sla_rows(contract_sls, card, months, fmt)
+        if contract_sls
+        else _sla_rows(card, vendor, months, table, fmt)
+    )
     watch = [
         r
         for r in sla
@@ -423,6 +429,7 @@ def qbr(
         "by_id": by_id,
         "charts": chart_blocks,
         "sla": sla,
+        "commercial": commercial(store, vendor, months),
         "watch": watch,
         "sections": sections,
         "headline": headline,
@@ -521,6 +528,51 @@ def _sla_rows(
                     source=k.target.reason or k.target.source,
                 )
             )
+    return out
+
+
+_LEDGER_STATUS = {
+    "met_target": ("green", "met"),
+    "met_minimum": ("amber", "below target"),
+    "missed": ("red", "missed"),
+    "excluded": ("no_data", "excluded"),
+    "no_data": ("no_data", ""),
+}
+
+
+def _contract_sla_rows(
+    sls: list[LedgerSl], card: Scorecard, months: list[str], fmt: Formatter
+) -> list[SlaRow]:
+    """The vendor's contract service levels as `opsgov credits` recorded them, month by month.
+
+    With a contract in the workspace these are exactly its service levels (met, met the
+    minimum but not the target, missed; excluded months say so), not every KPI with an override.
+    """
+    info = {k.id: k for k in card.kpis}
+    out = []
+    for sl in sls:
+        kpi = info.get(sl.kpi)
+
+        def show(v: float | None, kpi: KpiInfo | None = kpi) -> str:
+            if kpi is not None:
+                return fmt.value(kpi, v)
+            return "" if v is None else f"{v:g}"
+
+        month_rows = []
+        for m in months:
+            value, status = sl.months.get(m, (None, "no_data"))
+            rag, word = _LEDGER_STATUS.get(status, ("no_data", ""))
+            month_rows.append(SlaMonth(m, show(value), rag, word))
+        out.append(
+            SlaRow(
+                kpi=f"{sl.sl} ({kpi.name if kpi else sl.kpi})",
+                scope="contract",
+                target=show(sl.target),
+                minimum=show(sl.minimum),
+                months=month_rows,
+                source=f"contract {sl.contract}, version {', '.join(sl.versions)}",
+            )
+        )
     return out
 
 
