@@ -201,3 +201,38 @@ def test_history_exports_as_parquet_tables(exported: tuple[Path, Path], tmp_path
     want = site.kpi("aht") if site else None
     assert value is not None and want is not None and want.value is not None
     assert value[0] == approx(want.value)
+
+
+def test_a_warehouse_table_with_a_column_mapping(
+    exported: tuple[Path, Path], numpy_card: Scorecard, tmp_path: Path
+) -> None:
+    """A DuckDB database whose table names its columns its own way."""
+    ws, pq = exported
+    copy = tmp_path / "ws"
+    shutil.copytree(ws, copy, ignore=shutil.ignore_patterns("out", "history.sqlite"))
+    db = copy / "ops.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(
+        "CREATE TABLE agent_day AS SELECT * EXCLUDE (site, items_handled, period), "
+        "site AS site_code, items_handled AS handled, period AS month "
+        f"FROM read_parquet('{pq}/period=*/*.parquet', hive_partitioning = true)"
+    )
+    con.close()
+    settings = copy / "opsgov.yaml"
+    settings.write_text(
+        settings.read_text("utf-8")
+        + "warehouse:\n  table: agent_day\n  database: ops.duckdb\n"
+        "  columns: {site: site_code, items_handled: handled, period: month}\n",
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    invoke(["score", "-w", str(copy), "--period", PERIOD, "--out", str(out), "--no-history"])
+    card = load_card(out)
+    # Without the manifest there is no lineage and no input list; the numbers are the same.
+    assert card.lineage == []
+    assert_same(
+        numpy_card.model_copy(update={"lineage": [], "inputs": {}, "issues": card.issues}),
+        card.model_copy(update={"findings": numpy_card.findings}),
+    )
+    sql = invoke(["sql", "-w", str(copy), "--period", PERIOD, "--dialect", "spark"]).stdout
+    assert "`site_code`" in sql and "`handled`" in sql

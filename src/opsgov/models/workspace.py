@@ -71,7 +71,7 @@ class WarehouseTable(Definition):
     period_column: bool = Field(
         default=True,
         description="Whether the table has a `period` column (YYYY-MM); if not, a month's rows "
-        "are picked by date.",
+        "are picked by date, so every row needs one (a monthly row dated in its month).",
     )
 
 
