@@ -220,8 +220,7 @@ def test_a_warehouse_table_with_a_column_mapping(
     con.close()
     settings = copy / "opsgov.yaml"
     settings.write_text(
-        settings.read_text("utf-8")
-        + "warehouse:\n  table: agent_day\n  database: ops.duckdb\n"
+        settings.read_text("utf-8") + "warehouse:\n  table: agent_day\n  database: ops.duckdb\n"
         "  columns: {site: site_code, items_handled: handled, period: month}\n",
         "utf-8",
     )
