@@ -2,6 +2,7 @@
 
 `opsgov.draft.profile.draft_profile` is the entry point; the other modules are its steps:
 `words` (headers as concepts, in many languages), `evidence` (what the values say), `match`
-(columns to measures), `settings` (file, sheet, site, date and text settings) and `render`
+(columns to measures), `plan` (roles, no measure twice, units), `settings` (file, sheet,
+site, date and grain), `roles` (currency, row keys, the queue by its values) and `render`
 (the commented YAML).
 """

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from opsgov.draft.evidence import MAX_TEXTS, gather
+from opsgov.draft.match import Reading
 from opsgov.draft.plan import (
     Column,
     assign_measures,
@@ -20,6 +21,8 @@ from opsgov.draft.plan import (
     decide_units,
     describe,
 )
+from opsgov.draft.roles import currency as money_currency
+from opsgov.draft.roles import queue_by_values, row_keys
 from opsgov.draft.settings import (
     closest_site,
     data_rows,
@@ -34,7 +37,7 @@ from opsgov.draft.settings import (
     resolve_site,
     text_dates,
 )
-from opsgov.draft.words import fold, read_header
+from opsgov.draft.words import read_header
 from opsgov.errors import OpsgovError
 from opsgov.harmonise.text import is_total_label, norm
 from opsgov.intake.raw import RawSheet, RawWorkbook, SheetVisibility
@@ -142,7 +145,7 @@ def draft_profile(
     book: RawWorkbook, file: str, framework: Framework, registry: Registry | None
 ) -> str:
     """YAML text of a commented draft profile for `book` (read from `file`)."""
-    from opsgov.draft.render import render
+    from opsgov.draft.render import render  # render imports Draft from here
 
     return render(plan_draft(book, file, framework, registry), framework)
 
@@ -249,23 +252,21 @@ def plan_draft(
         if column.role != "ignore" or column.evidence.main not in {"text", "mixed"}:
             continue
         if column.words.role == "@queue" and queue_measure is not None:
-            from opsgov.draft.match import Reading
-
             column.role = "measure"
             column.reading = Reading("queue", 1.0, "direct", None, column.header)
     assign_measures(columns, framework)
     if not any(c.measure == "queue" for c in columns) and queue_measure is not None:
-        _queue_by_values(columns, queue_measure.values)
+        queue_by_values(columns, queue_measure.values)
     for column in columns:
         measure = framework.measure(column.measure) if column.measure else None
         if measure is not None and measure.kind == "category":
             category_values(column, measure.values, preferred if measure.id == "queue" else set())
     decide_units(columns, framework)
-    keys = _row_keys(columns, body.rows)
+    keys = row_keys(columns, body.rows)
 
     vendors = {s.vendor for s in (registry.sites if registry else []) if s.id in sites}
     vendor = next(iter(vendors)) if len(vendors) == 1 else None
-    currency, currency_note = _currency(columns, framework, sites, registry)
+    currency, currency_note = money_currency(columns, framework, sites, registry)
     sheet_name: str | None = sheet.name
     sheet_pattern: str | None = None
     sheet_note = ""
@@ -317,93 +318,3 @@ def plan_draft(
         skip_notes=body.notes,
         keys=keys,
     )
-
-
-_SYMBOLS = {"R$": "BRL", "€": "EUR", "£": "GBP", "₱": "PHP", "₹": "INR", "Rp": "IDR",
-            "RM": "MYR", "S/": "PEN"}  # fmt: skip
-_ISO = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
-
-
-def _currency(
-    columns: list[Column], framework: Framework, sites: set[str], registry: Registry | None
-) -> tuple[str | None, str]:
-    """The profile's `currency` when the money columns say one the sites' registry does not."""
-    money = [
-        c for c in columns
-        if c.role == "measure" and c.measure
-        and (m := framework.measure(c.measure)) is not None and m.kind == "money"
-    ]  # fmt: skip
-    if not money or registry is None:
-        return None, ""
-    named: set[str] = set()
-    for column in money:
-        named.update(_ISO.findall(column.header))
-        named.update(code for sym, code in _SYMBOLS.items() if sym in column.header)
-    for column in columns:
-        texts = column.evidence.texts
-        if column.role == "ignore" and texts and all(_ISO.fullmatch(t) for t in texts):
-            named.update(texts)
-            if len(texts) > 1:
-                column.notes.append("a currency per row: the registry's currency of each site")
-                return None, ""
-    site_currencies = {s.currency for s in registry.sites if s.id in sites}
-    if len(named) != 1:
-        return None, ""
-    code = next(iter(named))
-    if not site_currencies:
-        return None, f"money is in {code}; TODO: check it is each site's registry currency"
-    if site_currencies == {code}:
-        return None, f"money is in {code}, the registry's currency of the file's sites"
-    return code, (
-        f"money is written in {code}; the registry says "
-        + ", ".join(sorted(site_currencies))
-        + " for the file's sites: amounts are converted from "
-        + code
-    )
-
-
-_KEY_WORDS = frozenset({"agent", "employee", "staff", "user", "login", "id", "name", "people"})
-
-
-def _row_keys(columns: list[Column], rows: Sequence[Sequence[object]]) -> list[str]:
-    """A column that tells apart rows sharing site, date and queue (an agent id), if needed."""
-    fixed = [c.index for c in columns if c.role in {"site", "date"} or c.measure == "queue"]
-    if not fixed or not rows:
-        return []
-
-    def cell(row: Sequence[object], i: int) -> object:
-        return row[i] if i < len(row) else None
-
-    base = [tuple(cell(r, i) for i in fixed) for r in rows]
-    if len(set(base)) == len(base):
-        return []
-    candidates = [c for c in columns if c.role == "ignore" and c.evidence.filled == len(rows)]
-    candidates.sort(key=lambda c: not (set(fold(c.header).split()) & _KEY_WORDS))
-    for column in candidates:
-        keyed = {(*b, cell(r, column.index)) for b, r in zip(base, rows, strict=True)}
-        if len(keyed) == len(base):
-            column.role = "key"
-            column.notes.append(
-                "rows repeat for a site, date and queue; this column tells them apart"
-            )
-            return [column.header]
-    return []
-
-
-def _queue_by_values(columns: list[Column], allowed: list[str]) -> None:
-    """A text column most of whose values are the framework's queues is the queue column."""
-    from opsgov.draft.match import Reading, value_matches
-
-    for column in columns:
-        if column.role not in {"ignore", "choice"} or column.evidence.main != "text":
-            continue
-        texts = column.evidence.texts
-        if not texts:
-            continue
-        matches = value_matches(texts, allowed)
-        sure = sum(1 for v, s in matches.values() if s >= 0.9)
-        if sure >= max(1, len(texts) / 2):
-            column.role = "measure"
-            column.reading = Reading("queue", 0.9, "direct", None, "its values")
-            column.notes.append("its values are the framework's queues")
-            return
