@@ -111,7 +111,13 @@ VALUE_CODES: tuple[CodeSpec, ...] = (
         "A live site in the registry has sent no file for the period.",
     ),
     _c("V315", "not a date", E, "The date cell cannot be read as a date in the declared format."),
-    _c("V316", "count is not a whole number", E, "A count measure holds a fractional value."),
+    _c(
+        "V316",
+        "count is not a whole number",
+        E,
+        "A count measure holds a fractional value. Averages of counts (`snapshot_avg` "
+        "measures such as average headcount) may be fractions and are not checked.",
+    ),
     _c("V317", "required value missing", E, "A required measure's cell is blank on a data row."),
     _c(
         "V318",

@@ -46,7 +46,7 @@ class Measure(Definition):
         default=None,
         description="How values combine across days, queues and sites: sum (flows), snapshot_end "
         "(stock at period end, summed across sites), snapshot_avg (average level over the period, "
-        "summed across sites), max or min. Required for numeric kinds; absent for date and "
+        "summed across sites; an average of a count may be a fraction), max or min. Required for numeric kinds; absent for date and "
         "category.",
     )
     minimum: float | None = Field(

@@ -22,7 +22,11 @@ def _fmt(value: float) -> str:
 
 
 def check_bounds(block: Block, framework: Framework) -> Iterator[Issue]:
-    """V304/V305 for values outside a measure's bounds; V316 for fractional counts."""
+    """V304/V305 for values outside a measure's bounds; V316 for fractional counts.
+
+    An average of a count (a `snapshot_avg` measure such as average headcount) is a fraction
+    by nature, so only counts of whole things are held to whole numbers.
+    """
     src = block.source
     for measure_id, values in block.measures.items():
         measure = framework.measure(measure_id)
@@ -40,7 +44,11 @@ def check_bounds(block: Block, framework: Framework) -> Iterator[Issue]:
                 tests.append(
                     ("V305", values > high, f"above the maximum {high:g}", f"at most {high:g}")
                 )
-            if measure.kind == "count" and measure_id not in block.derived:
+            if (
+                measure.kind == "count"
+                and measure.rollup != "snapshot_avg"
+                and measure_id not in block.derived
+            ):
                 fractional = ~np.isnan(values) & (values != np.floor(values))
                 tests.append(("V316", fractional, "not a whole number", "a whole number"))
         for code, mask, what, expected in tests:
