@@ -89,10 +89,8 @@ def test_average_headcount_may_be_a_fraction(tmp_path: Path) -> None:
     )
     assert json.loads(result.stdout)["issues"] == []
     out = tmp_path / "out"
-    invoke(
-        ["score", "--workspace", str(root), "--period", "2026-10", "--out", str(out)]
-        + ["--no-history", "-q"]
-    )
+    args = ["--workspace", str(root), "--period", "2026-10", "--out", str(out), "--no-history"]
+    invoke(["score", *args, "-q"])
     card = json.loads((out / "scorecard.json").read_text("utf-8"))
     attrition = {
         (s["level"], s["id"]): next(k["value"] for k in s["kpis"] if k["kpi"] == "attrition")

@@ -46,8 +46,8 @@ class Measure(Definition):
         default=None,
         description="How values combine across days, queues and sites: sum (flows), snapshot_end "
         "(stock at period end, summed across sites), snapshot_avg (average level over the period, "
-        "summed across sites; an average of a count may be a fraction), max or min. Required for numeric kinds; absent for date and "
-        "category.",
+        "summed across sites; an average of a count may be a fraction), max or min. Required "
+        "for numeric kinds; absent for date and category.",
     )
     minimum: float | None = Field(
         default=None, description="Lowest valid value. Counts, durations and hours default to 0."
