@@ -33,6 +33,8 @@ def _files(name: str, framework: str, today: dt.date) -> dict[str, str]:
         .read_text("utf-8")
         .replace("$schema=../schemas/", "$schema=schemas/", 1),
         "contracts/example_bpo.yaml": filled("contract.yaml"),
+        # profiles/ sits one level down too: its `../schemas/` resolves to the workspace's.
+        "profiles/example_bpo_daily.yaml": filled("profile.yaml"),
         "inbox/README.md": "Put each month's files from the sites in a folder YYYY-MM here.\n",
         # playbooks/ sits one level down, as in the repository: `../schemas/` still resolves.
         "playbooks/new_site_launch.yaml": (

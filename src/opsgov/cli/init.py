@@ -36,7 +36,7 @@ def init(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
 ) -> None:
-    """Create a workspace (settings, framework, registry, FX rates, schemas) that lints clean."""
+    """Create a workspace (settings, framework, registry, FX rates, a profile) that lints clean."""
     written = scaffold_workspace(directory, framework=framework, force=force)
     if not quiet:
         console = make_console()
