@@ -10,10 +10,15 @@ import json
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from tests.conftest import invoke
-from tests.support.libreoffice import convert
+from tests.support.workspace_files import (
+    EU_REGISTRY,
+    calc_xlsx,
+    score_json,
+    validate_json,
+    write_workspace,
+)
 
 FRAMEWORK = """\
 kind: framework
@@ -28,17 +33,6 @@ measures:
 kpis:
   - {id: attrition, name: Attrition, formula: leavers / hc_avg, unit: percent,
      format: percent, direction: lower_is_better}
-"""
-
-REGISTRY = """\
-kind: registry
-regions: [{id: EU, name: Europe}]
-vendors: [{id: acme, name: Acme, type: bpo}]
-sites:
-  - {id: DUB1, name: Dublin, vendor: acme, region: EU, country: IE, currency: EUR,
-     timezone: Europe/Dublin, status: live, go_live: "2020-01-01"}
-  - {id: LIS1, name: Lisbon, vendor: acme, region: EU, country: PT, currency: EUR,
-     timezone: Europe/Lisbon, status: live, go_live: "2020-01-01"}
 """
 
 PROFILE = """\
@@ -57,41 +51,16 @@ columns:
 
 def _workspace(tmp_path: Path, rows: list[list[object]]) -> Path:
     root = tmp_path / "ws"
-    (root / "profiles").mkdir(parents=True)
-    month = root / "inbox" / "2026-10"
-    month.mkdir(parents=True)
-    (root / "opsgov.yaml").write_text(
-        "kind: workspace\nname: T\nframework: framework.yaml\nregistry: registry.yaml\n"
-        "reporting_currency: EUR\n",
-        "utf-8",
-    )
-    (root / "framework.yaml").write_text(FRAMEWORK, "utf-8")
-    (root / "registry.yaml").write_text(REGISTRY, "utf-8")
-    (root / "profiles" / "hr.yaml").write_text(PROFILE, "utf-8")
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Headcount"
-    ws.append(["Site", "Closing HC", "Average HC", "Leavers"])
-    for row in rows:
-        ws.append(row)
-    draft = tmp_path / "draft"
-    draft.mkdir()
-    wb.save(draft / "HR_2026-10.xlsx")
-    convert(draft / "HR_2026-10.xlsx", "xlsx", month)  # saved by LibreOffice Calc
+    month = write_workspace(root, FRAMEWORK, EU_REGISTRY, {"hr": PROFILE}, "2026-10")
+    header: list[object] = ["Site", "Closing HC", "Average HC", "Leavers"]
+    calc_xlsx(month, {"HR_2026-10.xlsx": ("Headcount", [header, *rows])}, tmp_path / "draft")
     return root
 
 
 def test_average_headcount_may_be_a_fraction(tmp_path: Path) -> None:
     root = _workspace(tmp_path, [["DUB1", 38, 37.7, 3], ["LIS1", 21, 20.3, 2]])
-    result = invoke(
-        ["validate", "--workspace", str(root), "--period", "2026-10", "--format", "json"]
-    )
-    assert json.loads(result.stdout)["issues"] == []
-    out = tmp_path / "out"
-    args = ["--workspace", str(root), "--period", "2026-10", "--out", str(out), "--no-history"]
-    invoke(["score", *args, "-q"])
-    card = json.loads((out / "scorecard.json").read_text("utf-8"))
+    assert validate_json(root, "2026-10") == []
+    card = score_json(root, "2026-10", tmp_path / "out")
     attrition = {
         (s["level"], s["id"]): next(k["value"] for k in s["kpis"] if k["kpi"] == "attrition")
         for s in card["scopes"]

@@ -241,6 +241,15 @@ DEFINITION_CODES: tuple[CodeSpec, ...] = (
         "belongs, for example).",
     ),
     _c(
+        "D156",
+        "column shared badly",
+        E,
+        "A profile column lists a measure under `also` (the same figures fill it) that cannot "
+        "take them: a measure another column already maps, one listed twice, the column's own "
+        "measure, or a measure of another kind (a count column cannot also be a duration; "
+        "categories and dates are never shared). Map each measure from one column only.",
+    ),
+    _c(
         "D194",
         "KPI chain too deep",
         E,

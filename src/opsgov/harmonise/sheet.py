@@ -235,7 +235,7 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
         )
     row_numbers = np.array(numbers, dtype=np.int64)
     cells_of = _cells(transposed, kept, n)
-    columns = {m: sheet.first_col + i for m, (i, _, _) in plan.measures.items()}
+    columns = {m: sheet.first_col + i for i, c, _ in plan.measures.values() for m in c.fills}
     for key, idx in (("date", plan.date), ("site", plan.site), ("queue", plan.queue)):
         if idx is not None:
             columns[key] = sheet.first_col + idx
@@ -245,7 +245,7 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
         profile=profile.id,
         header_row=header_row,
         columns=columns,
-        headers={m: text for m, (_, _, text) in plan.measures.items()},
+        headers={m: text for _, c, text in plan.measures.values() for m in c.fills},
     )
 
     def report(key: str, header: str, bads: list[BadCell]) -> None:
@@ -293,7 +293,9 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
             blank[[b.index for b in bads]] = False
             if blank.any():
                 blanks[measure_id] = blank
+    _shared_columns(plan, measures)  # a shared column may be another column's base
     _derived_totals(ctx, plan, measures, issues, sheet, numbers, columns)
+    _shared_columns(plan, measures)  # ... and may itself be a share or an average
     if plan.queue is None and "queue" in categories:
         queues = categories["queue"]
     block = Block(
@@ -306,9 +308,20 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
         categories=categories,
         blanks=blanks,
         keys={name: text_column(cells_of(i)) for name, i in plan.keys.items()},
-        derived=frozenset(m for m, (_, c, _) in plan.measures.items() if c.base is not None),
+        derived=frozenset(m for _, c, _ in plan.measures.values() if c.base for m in c.fills),
     )
     return block, issues
+
+
+def _shared_columns(plan: ColumnPlan, measures: dict[str, FloatArray]) -> None:
+    """Give each measure a column lists under `also` that column's figures.
+
+    Its bad and blank cells are reported once, for the column's own measure.
+    """
+    for measure_id, (_, column, _) in plan.measures.items():
+        if measure_id in measures:
+            for other in column.fills[1:]:
+                measures[other] = measures[measure_id]
 
 
 def _sites(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from opsgov.harmonise.text import norm
 from opsgov.issues import Issue, make_issue
 from opsgov.lint.common import did_you_mean
-from opsgov.models.framework import Framework
+from opsgov.models.framework import NUMERIC_KINDS, Framework
 from opsgov.models.profile import Profile
 from opsgov.yamlio import YamlDocument
 
@@ -58,3 +58,45 @@ def check_profile(doc: YamlDocument, profile: Profile, fw: Framework) -> Iterato
                     field="headers",
                 )
             seen_headers.setdefault(key, column.measure)
+    yield from _shared_columns(doc, profile, fw)
+
+
+def _shared_columns(doc: YamlDocument, profile: Profile, fw: Framework) -> Iterator[Issue]:
+    """D129/D156 for measures a column lists under `also` that cannot share its figures."""
+    mapped = {c.measure for c in profile.columns}
+    shared: dict[str, str] = {}
+    for index, column in enumerate(profile.columns):
+        own = fw.measure(column.measure)
+        for a_index, other in enumerate(column.also):
+            where = doc.locate(("columns", index, "also", a_index))
+            measure = fw.measure(other)
+            problem: str | None = None
+            if measure is None:
+                yield make_issue(
+                    "D129",
+                    f"`also: {other}` is not a measure of {fw.id}",
+                    location=where,
+                    field="also",
+                    hint=did_you_mean(other, [m.id for m in fw.measures]),
+                )
+                continue
+            if other == column.measure:
+                problem = "is the column's own measure"
+            elif measure.kind not in NUMERIC_KINDS:
+                problem = f"is a {measure.kind} measure, which cannot be shared"
+            elif own is not None and own.kind != measure.kind:
+                problem = f"is a {measure.kind} measure, but `{own.id}` is a {own.kind}"
+            elif other in mapped:
+                problem = "is mapped by another column of the profile"
+            elif other in shared:
+                problem = f"is already filled by the column for `{shared[other]}`"
+            shared.setdefault(other, column.measure)
+            if problem is not None:
+                yield make_issue(
+                    "D156",
+                    f"`also: {other}` {problem}",
+                    location=where,
+                    field="also",
+                    hint="A column's `also` lists further numeric measures of the same kind "
+                    "that no other column maps.",
+                )

@@ -140,6 +140,13 @@ class ColumnMap(Definition):
         description="The column is an average per unit of this measure, such as AHT per "
         "handled item: the value is multiplied by it to give the total (handle time).",
     )
+    also: list[Slug] = Field(
+        default_factory=list,
+        description="Further measures this same column fills, with the same figures: a vendor "
+        "that reports no SLA-eligible count of its own, where every handled case is eligible, "
+        "maps `Cases Handled` to `items_handled` with `also: [items_sla_eligible]`. Each must "
+        "be a numeric measure of the same kind that no other column of the profile maps.",
+    )
     values: dict[str, str] = Field(
         default_factory=dict,
         description="For a category measure: the vendor's values to the framework's "
@@ -156,6 +163,11 @@ class ColumnMap(Definition):
         if self.per is not None and self.percent_of is not None:
             raise ValueError("give percent_of or per, not both")
         return self
+
+    @property
+    def fills(self) -> list[str]:
+        """Every measure the column fills: its own, then those listed in `also`."""
+        return [self.measure, *(m for m in self.also if m != self.measure)]
 
     @property
     def base(self) -> str | None:
