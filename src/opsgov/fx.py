@@ -1,4 +1,8 @@
-"""FX rates: `period,from_currency,to_currency,rate` (an amount in `from` times `rate` is `to`)."""
+"""FX rates: `period,from_currency,to_currency,rate` (an amount in `from` times `rate` is `to`).
+
+`FX_SHAPE` (in the workspace model) is the one description of the file: the workspace schema,
+the catalogue and the messages all quote it, and a test holds it to the header read here.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opsgov.issues import Issue, Location, make_issue
+from opsgov.models.workspace import FX_COLUMNS, FX_SHAPE
 from opsgov.reference import is_currency
 
-COLUMNS = ("period", "from_currency", "to_currency", "rate")
+COLUMNS, SHAPE = FX_COLUMNS, FX_SHAPE
 MIN_RATE, MAX_RATE = 1e-9, 1e9
 """Rates outside this band are typing mistakes: the widest real pair (a currency of
 hyperinflation against a strong one) is within about 1e6 either way."""
@@ -46,20 +51,17 @@ def load_fx(path: Path, display: str) -> tuple[FxTable, list[Issue]]:
         ]
     reader = csv.reader(io.StringIO(text))
     header = [h.strip().lower() for h in next(reader, [])]
-    if tuple(header[:4]) != COLUMNS:
-        return table, [
-            make_issue(
-                "K400",
-                f"the header is {', '.join(header) or 'missing'}; expected {', '.join(COLUMNS)}",
-                location=Location(file=display, line=1, column=1),
-            )
-        ]
+    where_is = {name: header.index(name) for name in COLUMNS if name in header}
+    if len(where_is) < len(COLUMNS):
+        return table, [_header_issue(header, display)]
+    order = [where_is[name] for name in COLUMNS]
     first_line: dict[tuple[str, str, str], int] = {}
     duplicated: set[tuple[str, str, str]] = set()
     for line, row in enumerate(reader, start=2):
         if not row or all(not c.strip() for c in row):
             continue
-        period, source, target, rate_text = ([*row, "", "", "", ""])[:4]
+        cells = [*row, *[""] * (len(header) - len(row))]
+        period, source, target, rate_text = (cells[i] for i in order)
         period, source, target = period.strip(), source.strip().upper(), target.strip().upper()
         problem = _row_problem(period, source, target, rate_text)
         where = Location(file=display, line=line, column=1)
@@ -87,6 +89,26 @@ def load_fx(path: Path, display: str) -> tuple[FxTable, list[Issue]]:
         table.rates.pop((period, one, other), None)
         table.rates.pop((period, other, one), None)
     return table, issues
+
+
+def _header_issue(header: list[str], display: str) -> Issue:
+    """K400 for a header without the four columns, with the row to write instead."""
+    missing = [name for name in COLUMNS if name not in header]
+    found = ",".join(header) if any(header) else "nothing"
+    hint = f"The FX rates file is {SHAPE}."
+    if "currency" in header:
+        hint += (
+            " A file of rates to the reporting currency (`period,currency,rate`) becomes "
+            "`period,from_currency,to_currency,rate` with the reporting currency as to_currency."
+        )
+    return make_issue(
+        "K400",
+        f"the header is {found}; it lacks {', '.join(missing)}",
+        location=Location(file=display, line=1, column=1),
+        found=found,
+        expected=",".join(COLUMNS),
+        hint=hint,
+    )
 
 
 def _row_problem(period: str, source: str, target: str, rate_text: str) -> str | None:

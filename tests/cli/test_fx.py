@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import invoke
+from tests.conftest import REPO, invoke
+from tests.support import expected_score as es
 from tests.support import sample_month as sm
 
 WORKSPACE = sm.SAMPLE_WORKSPACE
@@ -95,3 +99,53 @@ def test_score_never_uses_a_bad_or_duplicated_rate(tmp_path: Path, row: str) -> 
         result = invoke([*args, *extra], code=2)
         assert f"fx_rates.csv:{line}:1: error K4" in result.stderr
         assert not out.exists()
+
+
+def _documented_shape() -> tuple[str, str]:
+    """The header and the example row the workspace schema gives for the FX file."""
+    schema = json.loads((REPO / "schemas" / "workspace.schema.json").read_text("utf-8"))
+    described = schema["properties"]["fx_rates"]["description"]
+    header, example = re.findall(r"`([^`]+)`", described)[:2]
+    return header, example
+
+
+def test_the_documented_shape_is_the_header_read(tmp_path: Path) -> None:
+    """What the schema and the README say the FX file looks like is what lint and score read,
+    columns in any order and with a further column, and the rates are the same rates."""
+    header, example = _documented_shape()
+    readme = (REPO / "README.md").read_text("utf-8")
+    assert f"`{header}`" in readme and f"`{example}`" in readme
+    columns = header.split(",")
+    assert columns == ["period", "from_currency", "to_currency", "rate"]
+    workspace = _copy(tmp_path)
+    fx = workspace / "fx_rates.csv"
+    rows = list(csv.DictReader(io.StringIO(fx.read_text("utf-8"))))
+    shuffled = ["rate", "source", "to_currency", "period", "from_currency"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, shuffled, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({**row, "source": "treasury month-end"} for row in rows)
+    fx.write_text(out.getvalue(), "utf-8")
+    assert _lint(workspace, code=0) == []
+
+    card = tmp_path / "card"
+    args = ["score", "--period", PERIOD, "-w", str(workspace), "--out", str(card), "--no-history"]
+    invoke(args)
+    scopes = json.loads((card / "scorecard.json").read_text("utf-8"))["scopes"]
+    (glob,) = [s for s in scopes if s["level"] == "global" and s["queue"] is None]
+    cost = next(k for k in glob["kpis"] if k["kpi"] == "cost_per_case")
+    want = es.expected_card(PERIOD)["global", "global", None].kpis["cost_per_case"].value
+    assert cost["value"] == pytest.approx(want, rel=1e-9)
+
+
+def test_a_file_of_rates_to_the_reporting_currency_is_told_the_header_to_write(
+    tmp_path: Path,
+) -> None:
+    workspace = _copy(tmp_path)
+    (workspace / "fx_rates.csv").write_text("period,currency,rate\n2026-10,EUR,1.08\n", "utf-8")
+    result = invoke(["lint", str(workspace), "--format", "json"], 1)
+    (issue,) = [i for i in json.loads(result.stdout)["issues"] if i["file"].endswith(".csv")]
+    assert (issue["code"], issue["line"]) == ("K400", 1)
+    assert "lacks from_currency, to_currency" in issue["message"]
+    assert issue["expected"] == "period,from_currency,to_currency,rate"
+    assert "reporting currency as to_currency" in issue["hint"]

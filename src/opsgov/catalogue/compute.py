@@ -16,8 +16,9 @@ COMPUTE_CODES: tuple[CodeSpec, ...] = (
         "K400",
         "FX rates unreadable",
         E,
-        "The FX rates file cannot be read, or its header is not "
-        "`period,from_currency,to_currency,rate`.",
+        "The FX rates file cannot be read, or its header lacks one of the columns `period`, "
+        "`from_currency`, `to_currency` and `rate` (in any order; further columns are ignored). "
+        "An amount in from_currency times rate is the amount in to_currency.",
     ),
     _c(
         "K401",

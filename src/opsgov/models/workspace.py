@@ -10,6 +10,15 @@ from opsgov.models.capacity import CapacitySettings
 from opsgov.models.common import Code, Definition, IsoDate, Text
 from opsgov.models.framework import Override
 
+FX_COLUMNS = ("period", "from_currency", "to_currency", "rate")
+FX_SHAPE = (
+    "a CSV with the header `period,from_currency,to_currency,rate` and one row per month and "
+    "currency pair, such as `2026-10,EUR,USD,1.08`: an amount in from_currency times rate is "
+    "the amount in to_currency (a pair may be given either way round); the columns may come "
+    "in any order and further columns (a source, a note) are ignored"
+)
+"""The FX rates file, as every description of it says and `opsgov.fx` reads it."""
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -89,7 +98,7 @@ class Workspace(Definition):
     reporting_currency: str = Field(description="ISO 4217 code all money is converted to.")
     fx_rates: str | None = Field(
         default=None,
-        description="CSV of FX rates: period, currency, rate to the reporting currency.",
+        description=f"FX rates file: {FX_SHAPE}.",
     )
     inputs: str = Field(
         default="inbox/{period}", description="Folder of each month's files; `{period}` is YYYY-MM."
