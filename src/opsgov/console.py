@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from opsgov.issues import Issue, Severity
+from opsgov.models.results import FileRead
 from opsgov.report import FindingsReport
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -38,9 +39,36 @@ def issue_text(issue: Issue) -> Text:
     return text
 
 
+_RULE = {
+    "name": "by name",
+    "vendor": "by vendor",
+    "content": "by content",
+    "forced": "--profile",
+}
+
+
+def read_line(read: FileRead) -> str:
+    """What read one file: `-> profile (how chosen) -> sites -> rows read`."""
+    if read.profile is None:
+        return "-> no profile: not read"
+    sites = ", ".join(read.sites[:4]) or "no site"
+    if len(read.sites) > 4:
+        sites = f"{', '.join(read.sites[:3])} and {len(read.sites) - 3} more"
+    rule = f" ({_RULE[read.rule]})" if read.rule else ""
+    rows = f"{read.rows:,} row{'s' * (read.rows != 1)}"
+    return f"-> {read.profile}{rule} -> {sites} -> {rows}"
+
+
 def print_findings(console: Console, report: FindingsReport, *, quiet: bool = False) -> None:
-    """Every finding, then a one-line summary (the summary alone with `quiet`)."""
+    """Which profile read each file, every finding, then a one-line summary.
+
+    With `quiet`, the summary alone.
+    """
     if not quiet:
+        if report.reads:
+            console.print("Files read (file -> profile -> sites -> rows):", style="bold")
+            for read in report.reads:
+                console.print(f"  {read.file}\n    {read_line(read)}", markup=False, soft_wrap=True)
         for issue in report.issues:
             console.print(issue_text(issue), soft_wrap=True)
         for file, count in report.omitted.items():
@@ -54,7 +82,15 @@ def print_findings(console: Console, report: FindingsReport, *, quiet: bool = Fa
     style = "bold red" if errors else ("yellow" if warnings else "green")
     if not report.issues:
         line = f"No problems found in {files} file{'s' * (files != 1)}."
-    console.print(line, style=style)
+    unread = report.unread
+    if unread:
+        line += ("" if line.endswith(".") else ".") + (
+            f" Not read by any profile ({len(unread)}): "
+            + ", ".join(unread[:5])
+            + (f" and {len(unread) - 5} more" if len(unread) > 5 else "")
+            + "."
+        )
+    console.print(line, style=style, markup=False, soft_wrap=True)
 
 
 def findings_plain_text(report: FindingsReport, *, quiet: bool = False) -> str:

@@ -46,6 +46,7 @@ def summary(report: FindingsReport) -> dict[str, int]:
         "warning": report.count(Severity.WARNING),
         "info": report.count(Severity.INFO),
         "omitted": sum(report.omitted.values()),
+        "not_read": len(report.unread),
     }
 
 
@@ -61,6 +62,8 @@ def to_json(report: FindingsReport, fail_on: Severity) -> str:
         "omitted": report.omitted,
         "issues": [issue_record(i) for i in report.issues],
     }
+    if report.reads:
+        body["reads"] = [r.model_dump(mode="json") for r in report.reads]
     return json.dumps(body, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 

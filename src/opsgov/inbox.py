@@ -29,20 +29,28 @@ class Match:
     period: str | None
 
 
-def match_file(path: Path, profiles: Sequence[Profile], root: Path | None = None) -> Match | None:
-    """The first profile that reads this file, or None."""
-    for profile in profiles:
-        files = profile.files
-        if files.pattern is not None:
-            groups = compile_pattern(files.pattern).match(path.name)
-            if groups is not None:
-                period = groups.get("period")
-                return Match(
-                    path, profile, groups.get("site"), normalise_period(period) if period else None
-                )
-        elif root is not None and any((root / p).resolve() == path.resolve() for p in files.paths):
-            return Match(path, profile, None, None)
+def match_name(path: Path, profile: Profile, root: Path | None = None) -> Match | None:
+    """What the file's name says through one profile's pattern, or None if it does not match."""
+    files = profile.files
+    if files.pattern is not None:
+        groups = compile_pattern(files.pattern).match(path.name)
+        if groups is None:
+            return None
+        period = groups.get("period")
+        site = groups.get("site")
+        return Match(path, profile, site, normalise_period(period) if period else None)
+    if root is not None and any((root / p).resolve() == path.resolve() for p in files.paths):
+        return Match(path, profile, None, None)
     return None
+
+
+def match_file(path: Path, profiles: Sequence[Profile], root: Path | None = None) -> Match | None:
+    """The first of these profiles whose files pattern takes this file, or None.
+
+    Which profile reads a file of the month is `opsgov.route`'s to say; this serves callers
+    that ask about one profile.
+    """
+    return next((m for p in profiles if (m := match_name(path, p, root)) is not None), None)
 
 
 def month_files(folder: Path) -> list[Path]:

@@ -5,27 +5,20 @@ definitions -> intake (read each file) -> harmonise -> validate. Only reading fi
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from opsgov import forked
 from opsgov.definitions import load_definition
 from opsgov.errors import DefinitionError, ExitCode, OpsgovError, WorkbookError
 from opsgov.fx import FxTable, load_fx, no_rate_issue
 from opsgov.gcpause import paused_gc
-from opsgov.harmonise.header import find_header
 from opsgov.harmonise.sheet import Context, harmonise_sheet
 from opsgov.harmonise.table import Block
-from opsgov.inbox import Match, match_file, month_files
-from opsgov.intake.csvread import CsvOptions
-from opsgov.intake.failures import reader_died
+from opsgov.inbox import Match, month_files
 from opsgov.intake.limits import Limits
-from opsgov.intake.raw import RawSheet, RawWorkbook, SheetVisibility
-from opsgov.intake.readers import check_workbook, read_workbook
-from opsgov.intake.sniff import FileFormat, sniff
+from opsgov.intake.readers import read_workbook
 from opsgov.issues import Issue, Location, Severity, make_issue
 from opsgov.lint.run import lint_workspace
 from opsgov.models.common import Definition
@@ -33,9 +26,10 @@ from opsgov.models.contract import Contract
 from opsgov.models.framework import NUMERIC_KINDS, Framework
 from opsgov.models.profile import Profile
 from opsgov.models.registry import Registry, Site
-from opsgov.models.results import Scorecard
+from opsgov.models.results import FileRead, Scorecard
 from opsgov.models.workspace import Workspace
 from opsgov.playbooks.triggers import workspace_triggers
+from opsgov.route import choose_sheets, csv_options, forced, isolated, relocate, route
 from opsgov.score.card import ScoreInputs, build_scorecard
 from opsgov.validate.rows import (
     check_bounds,
@@ -122,50 +116,18 @@ class ValidationRun:
     """File -> id of the profile that read it."""
     paths: dict[str, Path] = field(default_factory=dict)
     """File as displayed -> its path."""
-
-
-def _choose_sheets(book: RawWorkbook, profile: Profile) -> list[RawSheet]:
-    choice = profile.sheet
-    if choice.name is not None:
-        sheet = book.sheet(choice.name)
-        return [sheet] if sheet is not None else []
-    if choice.pattern is not None:
-        return [
-            s for s in book.sheets if fnmatch.fnmatchcase(s.name.lower(), choice.pattern.lower())
-        ][:1]
-    visible = [s for s in book.sheets if s.visibility == SheetVisibility.VISIBLE] or book.sheets
-    fitting = [s for s in visible if find_header(s.rows, profile) is not None]
-    if fitting:
-        return fitting[:1]
-    return visible[:1] if len(visible) == 1 else []
+    matches: dict[str, Match] = field(default_factory=dict)
+    """File as displayed -> the profile that read it and what its name says."""
+    reads: list[FileRead] = field(default_factory=list)
+    """Each file: the profile that read it, how it was chosen, its sites and rows read."""
 
 
 def _read_one(
     match: Match, defs: Definitions, display: str, limits: Limits
 ) -> tuple[list[Block], list[Issue]]:
     """One file's blocks and findings; a large workbook is read in a child process."""
-    if not (forked.available() and _large_workbook(match.path, limits)):
-        return _read_here(match, defs, display, limits, True)
-    outcome = forked.run_forked(
-        _read_here,
-        match,
-        defs,
-        display,
-        limits,
-        False,
-        memory_bytes=limits.isolation_memory_bytes,
-        timeout=limits.isolation_timeout_seconds,
-    )
-    if outcome.value is not None:
-        return outcome.value
-    if outcome.failure == "error":  # a bug, not the file: run it here, where it can be traced
-        return _read_here(match, defs, display, limits, True)
-    try:  # the reader died or hung: the checks made before parsing may say why
-        check_workbook(match.path, limits)
-    except WorkbookError as exc:
-        return [], [_relocate(issue, display) for issue in exc.issues]
-    code, message = reader_died(outcome.failure or "crash", limits)
-    return [], [make_issue(code, message, location=Location(file=display), found=outcome.detail)]
+    value, failed = isolated(_read_here, match.path, display, limits, match, defs, display, limits)
+    return value if value is not None else ([], failed)
 
 
 def read_file(
@@ -173,14 +135,6 @@ def read_file(
 ) -> tuple[list[Block], list[Issue]]:
     """One file's harmonised blocks and findings, read through its profile (as validate does)."""
     return _read_one(match, defs, display, limits or Limits())
-
-
-def _large_workbook(path: Path, limits: Limits) -> bool:
-    try:
-        big = path.stat().st_size >= limits.child_read_bytes
-    except OSError:
-        return False
-    return big and sniff(path) in (FileFormat.XLSX, FileFormat.XLSM)
 
 
 def _read_here(
@@ -191,15 +145,15 @@ def _read_here(
         book = read_workbook(
             match.path,
             limits=limits,
-            csv_options=_csv_options(profile),
+            csv_options=csv_options(profile),
             extent_first=extent_first,
         )
     except WorkbookError as exc:
         return [], list(exc.issues) or [
             make_issue("W200", exc.message, location=Location(file=display))
         ]
-    issues = [_relocate(note, display) for note in book.notes]
-    sheets = _choose_sheets(book, profile)
+    issues = [relocate(note, display) for note in book.notes]
+    sheets = choose_sheets(book, profile)
     if not sheets:
         wanted = profile.sheet.name or profile.sheet.pattern
         issues.append(
@@ -231,20 +185,6 @@ def _read_here(
         if block is not None:
             blocks.append(block)
     return blocks, issues
-
-
-def _csv_options(profile: Profile) -> CsvOptions:
-    return CsvOptions(
-        encoding=profile.text.encoding,
-        delimiter=profile.text.delimiter,
-        decimal=profile.text.decimal,
-    )
-
-
-def _relocate(note: Issue, display: str) -> Issue:
-    if note.location is None:
-        return note.model_copy(update={"location": Location(file=display)})
-    return note.model_copy(update={"location": note.location.model_copy(update={"file": display})})
 
 
 def _site_issues(block: Block, registry: Registry, period: str | None) -> list[Issue]:
@@ -355,8 +295,12 @@ def validate(
     files: Sequence[Path] | None = None,
     limits: Limits | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    profile: Profile | None = None,
 ) -> ValidationRun:
-    """Read, harmonise and validate a period's files (or the files named)."""
+    """Read, harmonise and validate a period's files (or the files named).
+
+    Each file is read by the one profile `opsgov.route` chooses, or by `profile` when given.
+    """
     limits = limits or Limits()
     explicit = files is not None
     paths = (
@@ -368,20 +312,27 @@ def validate(
         display = defs.name(path)
         if progress is not None:
             progress(display, index, len(paths))
-        match = match_file(path, defs.profiles, defs.root)
-        if match is not None and match.profile.purpose == "invoice":
+        routed = (
+            forced(path, display, profile, defs.root)
+            if profile is not None
+            else route(
+                path,
+                display,
+                defs.profiles,
+                defs.registry,
+                root=defs.root,
+                named=explicit,
+                limits=limits,
+            )
+        )
+        match = routed.match
+        if match is not None and match.profile.purpose == "invoice" and profile is None:
             continue  # an invoice: reconciled by `opsgov credits`, never scored
         run.files.append(display)
         run.paths[display] = path
+        run.issues.extend(routed.issues)
         if match is None:
-            run.issues.append(
-                make_issue(
-                    "V322",
-                    "no intake profile reads this file",
-                    location=Location(file=display),
-                    hint="Add a profile whose files pattern matches its name, or move it out.",
-                )
-            )
+            run.reads.append(FileRead(file=display, profile=None, rule=None, sites=[], rows=0))
             continue
         if period is not None and match.period is not None and match.period != period:
             run.issues.append(
@@ -394,6 +345,7 @@ def validate(
                 )
             )
         run.profiles[display] = match.profile.id
+        run.matches[display] = match
         with paused_gc():
             blocks, issues = _read_one(match, defs, display, limits)
         run.issues.extend(issues)
@@ -401,6 +353,13 @@ def validate(
             run.blocks.append(block)
             by_profile.setdefault(block.source.profile, []).append(block)
             run.issues.extend(_block_issues(block, defs, period, match))
+        sites = sorted({s for block in blocks for s in block.site if s is not None})
+        rows = sum(len(block) for block in blocks)
+        run.reads.append(
+            FileRead(
+                file=display, profile=match.profile.id, rule=routed.rule, sites=sites, rows=rows
+            )
+        )
     for blocks in by_profile.values():
         with paused_gc():
             run.issues.extend(duplicate_keys(blocks))
@@ -517,7 +476,8 @@ def _card(
     everything = [*run.issues, *new]
     counts = {s.value: sum(1 for i in everything if i.severity == s) for s in Severity}
     listed = [i for i in run.issues if run_wide(i)] + new
-    return card.model_copy(update={"findings": counts, "issues": listed}), new
+    update = {"findings": counts, "issues": listed, "reads": run.reads}
+    return card.model_copy(update=update), new
 
 
 def run_wide(issue: Issue) -> bool:

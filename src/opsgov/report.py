@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from opsgov.errors import ExitCode
 from opsgov.issues import Issue, Severity, sorted_issues
+from opsgov.models.results import FileRead
 
 
 class FindingsReport(BaseModel):
@@ -20,10 +21,20 @@ class FindingsReport(BaseModel):
         default_factory=dict,
         description="Per file, findings left out above the per-file limit.",
     )
+    reads: list[FileRead] = Field(
+        default_factory=list,
+        description="For `validate`: each file, the intake profile that read it (none: not "
+        "read), how it was chosen, its sites and the rows read.",
+    )
 
     @classmethod
     def build(
-        cls, command: str, files: list[str], issues: list[Issue], max_per_file: int | None = None
+        cls,
+        command: str,
+        files: list[str],
+        issues: list[Issue],
+        max_per_file: int | None = None,
+        reads: list[FileRead] | None = None,
     ) -> FindingsReport:
         """A report with the findings sorted, at most `max_per_file` kept for each file.
 
@@ -45,8 +56,17 @@ class FindingsReport(BaseModel):
                     omitted[file] = len(found) - max_per_file
             ordered = [i for i in ordered if id(i) not in dropped]
         return cls(
-            command=command, files=list(dict.fromkeys(files)), issues=ordered, omitted=omitted
+            command=command,
+            files=list(dict.fromkeys(files)),
+            issues=ordered,
+            omitted=omitted,
+            reads=reads or [],
         )
+
+    @property
+    def unread(self) -> list[str]:
+        """The files no intake profile read."""
+        return [r.file for r in self.reads if r.profile is None]
 
     def count(self, severity: Severity) -> int:
         """How many findings have this severity."""

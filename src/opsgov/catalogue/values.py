@@ -148,7 +148,9 @@ VALUE_CODES: tuple[CodeSpec, ...] = (
         "V322",
         "file not matched",
         W,
-        "A file in the month's folder matches no intake profile, so it is not read.",
+        "A file in the month's folder matches no intake profile (for the vendor of the site its "
+        "name gives), so it is not read; the summary names it. A file named on the command "
+        "line that nothing reads is V328, an error.",
     ),
     _c(
         "V323",
@@ -168,6 +170,38 @@ VALUE_CODES: tuple[CodeSpec, ...] = (
         E,
         "No sheet of the workbook matches the profile's sheet name or pattern, or has a header "
         "the profile recognises.",
+    ),
+    _c(
+        "V326",
+        "several profiles fit",
+        E,
+        "Two or more intake profiles take the file: their files patterns match its name, the "
+        "registry (the site the name gives, that site's vendor) keeps both, and the file has "
+        "the sheet and header each needs. The file is read by none of them. Make the patterns "
+        "or sheet names tell the files apart, give each profile its `vendor:`, or name one with "
+        "`opsgov validate FILE --profile ID`.",
+    ),
+    _c(
+        "V327",
+        "no profile fits the content",
+        E,
+        "Several intake profiles take the file's name, but none finds its sheet and header row "
+        "in it; the message says what each one missed. The template changed, or a profile is "
+        "wrong.",
+    ),
+    _c(
+        "V328",
+        "named file not read",
+        E,
+        "A file named on the command line matches no intake profile (for its site's vendor), "
+        "so nothing in it was checked. Add or fix a profile, or read it with `--profile ID`.",
+    ),
+    _c(
+        "V329",
+        "name does not fit the profile",
+        E,
+        "The profile named with `--profile` takes each row's site from the file name, and the "
+        "file's name does not match its files pattern, so no row would have a site.",
     ),
     _c(
         "V340",

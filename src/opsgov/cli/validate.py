@@ -26,6 +26,7 @@ from opsgov.console import make_console
 from opsgov.errors import OpsgovError
 from opsgov.intake.readers import read_workbook
 from opsgov.issues import Issue
+from opsgov.models.profile import Profile
 from opsgov.pipeline import Definitions, ValidationRun, load_definitions, validate
 from opsgov.report import FindingsReport
 from opsgov.validate.rows import period_bounds
@@ -36,6 +37,8 @@ EPILOG = """Examples:
   opsgov validate --period 2026-10                (every file of the month's input folder)
 
   opsgov validate inbox/2026-10/MNL1_ops_2026-10.xlsx --format json
+
+  opsgov validate inbox/2026-10/MNL1_2026-10.xlsx --profile acme_daily_ops
 
   opsgov validate --period 2026-10 --format github --fail-on warning
 
@@ -93,6 +96,16 @@ def validate_command(
             file_okay=False,
         ),
     ] = None,
+    profile_id: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            help="Read the files named through this intake profile (its id), whatever their "
+            "names; without it, each file's profile is chosen by name, vendor and content.",
+            metavar="ID",
+            show_default=False,
+        ),
+    ] = None,
     max_findings: Annotated[
         int,
         typer.Option(
@@ -120,8 +133,9 @@ def validate_command(
         if not path.is_file():
             raise OpsgovError(f"{path}: no such file")
     defs = load_definitions(workspace_root(workspace))
+    forced = _forced_profile(defs, profile_id, bool(files))
     with file_progress(not quiet and fmt is OutputFormat.text) as progress:
-        run = validate(defs, period=period, files=files or None, progress=progress)
+        run = validate(defs, period=period, files=files or None, progress=progress, profile=forced)
     issues = run.issues
     if export is not None:
         _export(defs, run, period, export[1], quiet or fmt is not OutputFormat.text)
@@ -130,8 +144,26 @@ def validate_command(
             *issues,
             *_annotate(run.paths, issues, annotate_dir, quiet or fmt is not OutputFormat.text),
         ]
-    report = FindingsReport.build("validate", run.files, issues, max_per_file=max_findings)
+    report = FindingsReport.build(
+        "validate", run.files, issues, max_per_file=max_findings, reads=run.reads
+    )
     emit_findings(report, fmt, fail_on, quiet=quiet, output=output)
+
+
+def _forced_profile(defs: Definitions, profile_id: str | None, named: bool) -> Profile | None:
+    """The profile `--profile` names, refused when unknown or without files named."""
+    if profile_id is None:
+        return None
+    if not named:
+        raise OpsgovError(
+            "--profile reads the files you name: give them, such as "
+            f"`opsgov validate FILE --profile {profile_id}`"
+        )
+    found = next((p for p in defs.profiles if p.id == profile_id), None)
+    if found is None:
+        known = ", ".join(p.id for p in defs.profiles) or "none"
+        raise OpsgovError(f"--profile {profile_id}: no intake profile has this id (known: {known})")
+    return found
 
 
 class ExportFormat(StrEnum):

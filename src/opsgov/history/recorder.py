@@ -6,7 +6,6 @@ from pathlib import Path
 
 from opsgov.history.quality import submissions
 from opsgov.history.store import HistoryStore, Recorded
-from opsgov.inbox import match_file
 from opsgov.models.workspace import Workspace
 from opsgov.pipeline import Definitions, ScoreRun
 
@@ -45,10 +44,8 @@ def record_score(
     paths = run.validation.paths
     inputs = {_relative(k, paths.get(k), defs.root): v for k, v in run.card.inputs.items()}
     card = run.card.model_copy(update={"inputs": inputs})
-    named: dict[str, str | None] = {}
-    for display, file in run.validation.paths.items():
-        match = match_file(file, defs.profiles, defs.root)
-        named[display] = match.site if match else None
+    matches = run.validation.matches
+    named = {d: (matches[d].site if d in matches else None) for d in run.validation.paths}
     sent = submissions(card, run.validation.blocks, run.validation.issues, named)
     rollups = {m.id: m.rollup for m in defs.framework.measures if m.rollup is not None}
     with HistoryStore.open(path or history_path(defs.root, defs.settings)) as store:

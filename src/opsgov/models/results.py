@@ -142,6 +142,23 @@ class TriggeredPlaybook(Result):
     why: str = Field(description="The values and thresholds that fired it.")
 
 
+class FileRead(Result):
+    """One input file: the intake profile that read it, how it was chosen, what it gave."""
+
+    file: str = Field(description="The file, relative to the workspace.")
+    profile: str | None = Field(
+        description="Id of the intake profile that read it; null when no profile did."
+    )
+    rule: Literal["name", "vendor", "content", "forced"] | None = Field(
+        description="How the profile was chosen: `name` (the only profile whose files pattern "
+        "takes the name), `vendor` (the only one left for the vendor of the site the name "
+        "gives), `content` (the only one whose sheet and header the file has), `forced` "
+        "(`--profile`); null when no profile read it."
+    )
+    sites: list[str] = Field(description="The sites its rows are for.")
+    rows: int = Field(description="Data rows read, before any with errors are left out.")
+
+
 class Scorecard(Result):
     """Everything `opsgov score` produced for a period."""
 
@@ -176,6 +193,11 @@ class Scorecard(Result):
         default_factory=list, description="Playbooks triggered."
     )
     inputs: dict[str, str] = Field(description="Input file -> SHA-256, for audit.")
+    reads: list[FileRead] = Field(
+        default_factory=list,
+        description="Each file of the month: the intake profile that read it, how it was "
+        "chosen, its sites and the rows read.",
+    )
 
     @property
     def errors(self) -> int:
