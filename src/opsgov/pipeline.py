@@ -459,6 +459,7 @@ def score_inputs(
         findings={s.value: sum(1 for i in run.issues if i.severity == s) for s in Severity},
         excluded_rows=excluded,
         previous=previous,
+        profiles=defs.profiles,
     )
 
 

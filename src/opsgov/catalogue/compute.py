@@ -71,4 +71,15 @@ COMPUTE_CODES: tuple[CodeSpec, ...] = (
         "The SQL engine could not run the compiled query: a table or column is missing, or a "
         "column has a type the engine cannot cast to a number. The message is the engine's.",
     ),
+    _c(
+        "K403",
+        "implausible value",
+        W,
+        "A site's KPI (or measure) for the month is outside its plausible range: the range "
+        "declared under `plausible` in the framework, or the default for the KPI's unit "
+        "(percent 0-1, seconds 1 to 14,400). Such a value has usually passed every cell check "
+        "and is wrong by a unit: a column of hours read as seconds, a 0-1 fraction read as "
+        "0-100. The message names the column whose unit, read the other way, makes the value "
+        "plausible; fix its `unit` in the profile. If the value is real, widen the range.",
+    ),
 )

@@ -16,8 +16,28 @@ def check_profile(doc: YamlDocument, profile: Profile, fw: Framework) -> Iterato
     """Every column names a measure; bases and category values exist; headers are not shared."""
     measure_ids = [m.id for m in fw.measures]
     seen_headers: dict[str, str] = {}
+    first_of: dict[str, int] = {}
     for index, column in enumerate(profile.columns):
         path = ("columns", index)
+        if column.measure in first_of:
+            yield make_issue(
+                "D150",
+                f"columns {first_of[column.measure] + 1} and {index + 1} both fill "
+                f"`{column.measure}`",
+                location=doc.locate((*path, "measure")),
+                field="measure",
+                hint="Keep one entry and list the other header among its headers.",
+            )
+        first_of.setdefault(column.measure, index)
+        if column.unit in {"percent_0_100", "percent_0_1"} and column.percent_of is None:
+            yield make_issue(
+                "D151",
+                f"`{column.measure}` is read as a percentage ({column.unit}) of nothing",
+                location=doc.locate((*path, "unit")),
+                field="unit",
+                hint="Add `percent_of:` the measure it is a share of, such as "
+                "`percent_of: items_sla_eligible`.",
+            )
         measure = fw.measure(column.measure)
         if measure is None:
             yield make_issue(

@@ -58,6 +58,8 @@ class _Session:
     display: dict[Path, str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     pairs: dict[Path, Path] = field(default_factory=dict)  # framework -> registry
+    profile_dirs: dict[Path, Path] = field(default_factory=dict)
+    """A workspace's profiles folder -> the framework its `opsgov.yaml` names."""
 
     def load(
         self, path: Path, display: str | None = None, expect: str | None = None
@@ -116,6 +118,8 @@ def _workspace_refs(session: _Session, path: Path, loaded: Loaded[Definition]) -
         session.load(target, ref if ref.startswith(BUILTIN_PREFIX) else None, expect=kind)
     if "framework" in refs and "registry" in refs:
         session.pairs[refs["framework"]] = refs["registry"]
+    if "framework" in refs:
+        session.profile_dirs[(root / settings.profiles).resolve()] = refs["framework"]
     framework = session.loaded[refs["framework"]].definition if "framework" in refs else None
     registry = session.loaded[refs["registry"]].definition if "registry" in refs else None
     if isinstance(framework, Framework):
@@ -216,6 +220,22 @@ def _one_contract_per_vendor(session: _Session) -> Iterable[Issue]:
             first[contract.vendor] = session.display[path]
 
 
+def _framework_of(session: _Session, path: Path) -> Framework | int:
+    """The framework a profile is read against: its workspace's, else the only one loaded.
+
+    Returns how many frameworks are loaded when neither applies (0 or several).
+    """
+    for folder, framework_path in session.profile_dirs.items():
+        if path.resolve().is_relative_to(folder):
+            framework = session.loaded[framework_path].definition
+            if isinstance(framework, Framework):
+                return framework
+    frameworks = [
+        ld.definition for ld in session.loaded.values() if isinstance(ld.definition, Framework)
+    ]
+    return frameworks[0] if len(frameworks) == 1 else len(frameworks)
+
+
 def lint_paths(paths: Sequence[Path]) -> FindingsReport:
     """Lint files and folders; a folder holding `opsgov.yaml` is linted as a workspace."""
     session = _Session()
@@ -246,15 +266,27 @@ def lint_paths(paths: Sequence[Path]) -> FindingsReport:
         elif isinstance(definition, Registry):
             session.issues.extend(check_registry(doc, definition))
         elif isinstance(definition, Profile):
-            frameworks = [
-                ld.definition
-                for ld in session.loaded.values()
-                if isinstance(ld.definition, Framework)
-            ]
+            framework = _framework_of(session, path)
             if definition.purpose == "invoice":
                 session.issues.extend(check_profile(doc, definition, INVOICE_FRAMEWORK))
-            elif len(frameworks) == 1:
-                session.issues.extend(check_profile(doc, definition, frameworks[0]))
+            elif isinstance(framework, Framework):
+                session.issues.extend(check_profile(doc, definition, framework))
+            else:
+                session.issues.append(
+                    make_issue(
+                        "D152",
+                        "not checked against a framework: "
+                        + (
+                            f"{framework} frameworks are loaded and no workspace names one "
+                            "for this profile"
+                            if framework
+                            else "no framework is loaded"
+                        ),
+                        location=Location(file=loaded.file),
+                        hint="Lint the workspace (`opsgov lint` in its folder), or name "
+                        "the framework file together with the profile.",
+                    )
+                )
         elif isinstance(definition, Playbook):
             others = [ld.definition for ld in session.loaded.values()]
             session.issues.extend(check_playbook_among(doc, definition, others))

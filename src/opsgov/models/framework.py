@@ -21,7 +21,35 @@ ScoringMethod = Literal["linear", "percent_of_target", "banded"]
 MissingKpiRule = Literal["reweight", "zero"]
 RagStatus = Literal["green", "amber", "red"]
 
+_PLAUSIBLE_BY_UNIT: dict[str, tuple[float | None, float | None]] = {
+    "percent": (0.0, 1.0),
+    "seconds": (1.0, 4 * 3600.0),
+    "count": (0.0, None),
+    "days": (0.0, None),
+}
+"""Plausible KPI values by unit, where a framework declares none."""
+
 NUMERIC_KINDS: frozenset[str] = frozenset({"count", "duration", "money", "hours"})
+
+
+class Plausible(Definition):
+    """The values a site's figure can sensibly take: outside them, a unit is likely wrong."""
+
+    low: float | None = Field(default=None, description="Lowest plausible value.")
+    high: float | None = Field(default=None, description="Highest plausible value.")
+    currency: str | None = Field(
+        default=None,
+        description="For money: the ISO 4217 currency the range is written in, converted to "
+        "the reporting currency at the period's rate. Empty: the reporting currency.",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Plausible:
+        if self.low is None and self.high is None:
+            raise ValueError("give low, high or both")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError("low is above high")
+        return self
 
 
 class Measure(Definition):
@@ -55,6 +83,11 @@ class Measure(Definition):
     maximum: float | None = Field(default=None, description="Highest valid value, if any.")
     values: list[Slug] = Field(
         default_factory=list, description="For a category measure: the allowed values."
+    )
+    plausible: Plausible | None = Field(
+        default=None,
+        description="Plausible range of one site's month value (after roll-up): outside it is "
+        "a warning naming the likely cause. No default: a month's total depends on the site.",
     )
     aliases: list[str] = Field(
         default_factory=list,
@@ -160,6 +193,12 @@ class Kpi(Definition):
     decimals: int | None = Field(
         default=None, ge=0, le=6, description="Decimal places shown; a sensible default per format."
     )
+    plausible: Plausible | None = Field(
+        default=None,
+        description="Plausible range of one site's value; outside it is a warning naming the "
+        "likely cause (a column in the wrong unit). Default by unit: percent 0-1, seconds "
+        "1 to 14,400 (a second to four hours), count and days at least 0.",
+    )
 
     @model_validator(mode="after")
     def _rag_fits_direction(self) -> Kpi:
@@ -168,6 +207,14 @@ class Kpi(Definition):
         if self.direction != "target_band" and self.band is not None:
             raise ValueError(f"a {self.direction} KPI takes thresholds, not band")
         return self
+
+    @property
+    def plausible_range(self) -> Plausible | None:
+        """The declared plausible range, or the default for the KPI's unit."""
+        if self.plausible is not None:
+            return self.plausible
+        default = _PLAUSIBLE_BY_UNIT.get(self.unit)
+        return None if default is None else Plausible(low=default[0], high=default[1])
 
     @property
     def scored(self) -> bool:

@@ -9,16 +9,19 @@ from pathlib import Path
 
 from opsgov.compute.groups import Groups
 from opsgov.compute.kpis import KpiEngine
+from opsgov.compute.plausible import Column, SiteFigures, check_site
 from opsgov.compute.rollup import Measures, across_sites, convert_money
 from opsgov.compute.scopes import InProcessMonth, MonthData, ScopeValues, kpi_values
 from opsgov.fx import FxTable, no_rate_issue
 from opsgov.harmonise.table import Block
 from opsgov.issues import Issue
 from opsgov.models.framework import Framework
+from opsgov.models.profile import Profile
 from opsgov.models.registry import Registry, Site
 from opsgov.models.results import (
     CategoryInfo,
     CategoryResult,
+    CellSpan,
     KpiInfo,
     KpiResult,
     Level,
@@ -48,6 +51,8 @@ class ScoreInputs:
     findings: Mapping[str, int]
     excluded_rows: int = 0
     previous: Scorecard | None = None
+    profiles: Sequence[Profile] = ()
+    """The intake profiles that read the blocks: their units name a likely cause."""
 
 
 def _composite_status(value: float | None, framework: Framework) -> Status:
@@ -167,6 +172,52 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _columns(
+    inputs: ScoreInputs, spans: Mapping[tuple[str, str], list[CellSpan]]
+) -> dict[str, dict[str, list[Column]]]:
+    """Site -> measure -> the columns it was read from, with the unit each was read in."""
+    profile_of = {(b.source.file, b.source.sheet): b.source.profile for b in inputs.blocks}
+    units = {
+        (p.id, c.measure): (c.unit, c.percent_of is not None)
+        for p in inputs.profiles
+        for c in p.columns
+    }
+    out: dict[str, dict[str, list[Column]]] = {}
+    for (site, measure), cells in spans.items():
+        for span in cells:
+            profile = profile_of.get((span.file, span.sheet), "")
+            unit, percent = units.get((profile, measure), ("number", False))
+            out.setdefault(site, {}).setdefault(measure, []).append(
+                Column(measure, span.header, unit, profile, span.file, span.sheet, percent)
+            )
+    return out
+
+
+def _plausibility(
+    inputs: ScoreInputs,
+    engine: KpiEngine,
+    site_scopes: Sequence[ScopeResult],
+    spans: Mapping[tuple[str, str], list[CellSpan]],
+) -> list[Issue]:
+    """K403 for each site KPI or measure outside its plausible range."""
+    columns = _columns(inputs, spans)
+    reporting = inputs.settings.reporting_currency
+
+    def rate_of(currency: str) -> float | None:
+        return inputs.fx.rate(inputs.period, currency, reporting)
+
+    issues: list[Issue] = []
+    for scope in site_scopes:
+        figures = SiteFigures(
+            site=scope.id,
+            measures=dict(scope.measures),
+            kpis={k.kpi: k.value for k in scope.kpis},
+            columns=columns.get(scope.id, {}),
+        )
+        issues.extend(check_site(inputs.framework, engine, figures, reporting, rate_of))
+    return issues
+
+
 def build_scorecard(
     inputs: ScoreInputs, data: MonthData | None = None
 ) -> tuple[Scorecard, list[Issue]]:
@@ -241,6 +292,7 @@ def build_scorecard(
                     )
                 )
     spans = data.lineage()
+    issues.extend(_plausibility(inputs, KpiEngine.build(fw), site_scopes, spans))
     currencies = {s.id: s.currency for s in site_list}
     lineage_list = [
         Lineage(
