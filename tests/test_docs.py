@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from opsgov.catalogue import CATALOGUE, catalogue_markdown
+from opsgov.catalogue import CATALOGUE, RENAMED, catalogue_markdown
 from opsgov.cli import app
 from opsgov.errors import ExitCode
 from tests.conftest import REPO, invoke
@@ -32,7 +32,22 @@ def test_issue_code_page_is_current() -> None:
 
 def test_codes_have_stage_prefixes() -> None:
     for code in CATALOGUE:
-        assert code[0] in "DWVKSPCQT" and code[1:].isdigit() and len(code) == 4
+        assert code[0] in "DFVKSPCQT" and code[1:].isdigit() and len(code) == 4
+
+
+def test_no_code_begins_with_a_severity_initial() -> None:
+    """`error W200` read as a warning: a prefix names a stage, so it is never E, W or I."""
+    assert not [code for code in CATALOGUE if code[0] in "EWI"]
+
+
+def test_a_renamed_code_reports_as_its_new_code_and_is_listed() -> None:
+    from opsgov.issues import make_issue
+
+    issue = make_issue("W207", "the file is empty")
+    assert (issue.code, issue.severity.value) == ("F207", "error")
+    page = (REPO / "docs" / "issue-codes.md").read_text("utf-8")
+    assert "| W207 | F207 |" in page and "| F207 | error | empty file |" in page
+    assert not set(RENAMED) & set(CATALOGUE)
 
 
 def test_readme_names_every_command_and_exit_code() -> None:

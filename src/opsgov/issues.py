@@ -133,9 +133,19 @@ def _catalogue() -> dict[str, CodeSpec]:
     return CATALOGUE
 
 
+@functools.cache
+def _renamed() -> dict[str, str]:
+    from opsgov.catalogue import RENAMED
+
+    return RENAMED
+
+
 def spec(code: str) -> CodeSpec:
-    """The catalogue entry of a code; a missing entry is a bug, so this raises KeyError."""
-    return _catalogue()[code]
+    """The catalogue entry of a code, or of the code a renamed one became.
+
+    A missing entry is a bug, so this raises KeyError.
+    """
+    return _catalogue()[_renamed().get(code, code)]
 
 
 MAX_MESSAGE = 600
@@ -166,7 +176,7 @@ def make_issue(
     """Build a finding, taking its title and default severity from the catalogue."""
     entry = spec(code)
     return Issue(
-        code=code,
+        code=entry.code,
         severity=severity or entry.severity,
         title=entry.title,
         message=shorten(message, MAX_MESSAGE),

@@ -150,7 +150,7 @@ def _read_here(
         )
     except WorkbookError as exc:
         return [], list(exc.issues) or [
-            make_issue("W200", exc.message, location=Location(file=display))
+            make_issue("F200", exc.message, location=Location(file=display))
         ]
     issues = [relocate(note, display) for note in book.notes]
     sheets = choose_sheets(book, profile)

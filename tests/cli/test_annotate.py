@@ -87,9 +87,9 @@ def test_workbook_the_copier_cannot_open_is_rebuilt_and_the_findings_still_repor
 ) -> None:
     damaged = _damaged_copy(tmp_path, "docProps/core.xml")
     issues = _validate(damaged, tmp_path / "out")
-    found = sorted((i["code"], i["sheet"], i["cell"]) for i in issues if i["code"] != "W235")
+    found = sorted((i["code"], i["sheet"], i["cell"]) for i in issues if i["code"] != "F235")
     assert found == sorted(EXPECTED_FINDINGS, key=lambda f: (f[0], f[1], f[2] or ""))
-    rebuilt = [i for i in issues if i["code"] == "W235"]
+    rebuilt = [i for i in issues if i["code"] == "F235"]
     assert len(rebuilt) == 1 and "cannot be opened for copying" in rebuilt[0]["message"]
     copy = load_workbook(tmp_path / "out" / f"{FLAWED_FILE}.annotated.xlsx")
     assert copy[SHEET]["C24"].value == "Live Streams"
@@ -133,5 +133,5 @@ def test_a_copy_that_cannot_mark_its_sheets_is_a_finding_not_a_crash(tmp_path: P
     )
     result = annotate(damaged, raw, [issue], tmp_path / "out")
     assert result.written == []
-    assert [i.code for i in result.issues] == ["W235", "W236"]
+    assert [i.code for i in result.issues] == ["F235", "F236"]
     assert "No such sheet" in result.issues[1].message

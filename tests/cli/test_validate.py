@@ -187,7 +187,7 @@ def test_structure_problems(tmp_path: Path) -> None:
     assert (by_code["V301"]["cell"], by_code["V301"]["field"]) == ("G1", "Comments")
     assert by_code["V314"]["found"] == "LIS1"  # the other live site sent nothing
     assert "V319" in by_code  # the optional SLA column is absent
-    assert any(i["code"].startswith("W") and "hidden" in i["message"] for i in issues)
+    assert any(i["code"].startswith("F") and "hidden" in i["message"] for i in issues)
 
 
 def test_unmatched_file_and_unknown_site(tmp_path: Path) -> None:

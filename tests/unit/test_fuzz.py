@@ -65,7 +65,7 @@ def test_delimited_text_sniffer_reads_or_refuses_any_bytes(data: bytes) -> None:
         except WorkbookError as exc:
             error = exc
         if error is not None:
-            assert error.issues and error.issues[0].code.startswith("W2")
+            assert error.issues and error.issues[0].code.startswith("F2")
 
 
 _MUTATE = textwrap.dedent(
@@ -93,7 +93,7 @@ _MUTATE = textwrap.dedent(
                 read_workbook(path)
                 outcomes["read"] += 1
             except WorkbookError as exc:
-                assert exc.issues[0].code.startswith("W2"), exc.issues
+                assert exc.issues[0].code.startswith("F2"), exc.issues
                 outcomes["refused"] += 1
             path.unlink()
     print(outcomes)

@@ -78,7 +78,7 @@ def test_hidden_and_very_hidden_sheets_are_reported(name: str) -> None:
     ]
     # Each sheet spells its name, then the letters' character codes.
     assert book.sheets[1].rows == [list("Hidden"), [72, 105, 100, 100, 101, 110]]
-    assert _codes(book) == ["W211", "W211"]
+    assert _codes(book) == ["F211", "F211"]
 
 
 def test_phantom_used_range_gives_no_rows() -> None:
@@ -113,7 +113,7 @@ def test_formulas_without_cached_values_are_reported() -> None:
     sheet = book.sheets[0]
     assert sheet.formula_cells_without_value == {(2, 6), (2, 7), (2, 9), (2, 12)}
     assert all(sheet.cell(r, c) is None for r, c in sheet.formula_cells_without_value)
-    assert _codes(book) == ["W210"]
+    assert _codes(book) == ["F210"]
 
 
 def test_formulas_without_values_in_a_package_stored_elsewhere() -> None:
@@ -125,7 +125,7 @@ def test_formulas_without_values_in_a_package_stored_elsewhere() -> None:
     assert sheet.formula_cells_without_value == {(1, 4), (1, 5), (2, 3)}
     assert sheet.cell(1, 3) == 3
     assert book.sheet("Hidden") is not None
-    assert "W211" in _codes(book)
+    assert "F211" in _codes(book)
 
 
 def test_shared_formulas_read_their_cached_values() -> None:
@@ -171,7 +171,7 @@ def test_mislabelled_workbooks_are_read_as_what_they_are(name: str, fmt: FileFor
     # All three are calamine's any_sheets workbook: Visible holds 1 2 / 3 4 / 5 6.
     book = _read(name)
     assert book.format is fmt
-    assert _codes(book)[0] == "W202"
+    assert _codes(book)[0] == "F202"
     visible = book.sheet("Visible")
     assert visible is not None
     assert visible.rows[:3] == [[1, 2], [3, 4], [5, 6]]
@@ -185,7 +185,7 @@ def test_csv_renamed_xlsx_is_read_as_text() -> None:
     book = _read("mislabelled/csv_renamed.xlsx")
     assert book.format is FileFormat.CSV
     assert book.sheets[0].rows == [["id", "name"], ["1", "english"], ["2", "中国人"]]
-    assert _codes(book) == ["W202"]
+    assert _codes(book) == ["F202"]
 
 
 def test_legitimate_workbook_expanding_121_times_is_accepted() -> None:

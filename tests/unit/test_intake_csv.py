@@ -52,7 +52,7 @@ def test_encodings(tmp_path: Path, data: bytes, encoding: str, source: str) -> N
     assert book.sheets[0].rows == ROWS
     assert book.text_format is not None
     assert (book.text_format.encoding, book.text_format.encoding_source) == (encoding, source)
-    assert ("W208" in _codes(book.notes)) == (source == "guessed")
+    assert ("F208" in _codes(book.notes)) == (source == "guessed")
 
 
 def test_bytes_undefined_in_cp1252_fall_back_to_latin1(tmp_path: Path) -> None:
@@ -65,8 +65,8 @@ def test_declared_encoding_wins(tmp_path: Path) -> None:
     greek = "id,name\n1,Αλέξανδρος\n".encode("iso-8859-7")
     guessed = read_workbook(_write(tmp_path, greek))
     declared = read_workbook(_write(tmp_path, greek), csv_options=CsvOptions(encoding="iso-8859-7"))
-    assert guessed.sheets[0].rows[1][1] != "Αλέξανδρος"  # mojibake, with a W208 note
-    assert "W208" in _codes(guessed.notes)
+    assert guessed.sheets[0].rows[1][1] != "Αλέξανδρος"  # mojibake, with a F208 note
+    assert "F208" in _codes(guessed.notes)
     assert declared.sheets[0].rows[1][1] == "Αλέξανδρος"
     assert declared.notes == []
     assert declared.text_format is not None
@@ -77,7 +77,7 @@ def test_wrong_declared_encoding_is_w214(tmp_path: Path) -> None:
     path = _write(tmp_path, "a\né\n".encode("cp1252"))
     with pytest.raises(WorkbookError) as err:
         read_workbook(path, csv_options=CsvOptions(encoding="utf-8"))
-    assert err.value.issues[0].code == "W214"
+    assert err.value.issues[0].code == "F214"
 
 
 def test_unknown_encoding_is_refused_by_the_options() -> None:
@@ -144,7 +144,7 @@ def test_positions_follow_records_not_physical_lines(tmp_path: Path) -> None:
 def test_nul_bytes_are_removed_and_reported(tmp_path: Path) -> None:
     book = read_workbook(_write(tmp_path, b"a,b\n1\x00,2\n3,\x004\x00\n"))
     assert book.sheets[0].rows == [["a", "b"], ["1", "2"], ["3", "4"]]
-    (note,) = [n for n in book.notes if n.code == "W209"]
+    (note,) = [n for n in book.notes if n.code == "F209"]
     assert "3 NUL characters" in note.message
     assert note.location is not None
     assert note.location.line == 2
@@ -155,7 +155,7 @@ def test_unclosed_quote_at_the_end_is_w214(tmp_path: Path) -> None:
     with pytest.raises(WorkbookError) as err:
         read_workbook(path)
     issue = err.value.issues[0]
-    assert issue.code == "W214"
+    assert issue.code == "F214"
     assert issue.location is not None
     assert issue.location.line == 3
 
@@ -166,7 +166,7 @@ def test_unclosed_quote_cannot_swallow_a_large_file(tmp_path: Path) -> None:
     before = csv.field_size_limit()
     with pytest.raises(WorkbookError) as err:
         read_workbook(path)
-    assert err.value.issues[0].code == "W214"
+    assert err.value.issues[0].code == "F214"
     assert err.value.issues[0].location is not None
     assert err.value.issues[0].location.line == 2
     assert csv.field_size_limit() == before  # restored
@@ -186,7 +186,7 @@ def test_blank_text_file_is_w207(tmp_path: Path) -> None:
     path = _write(tmp_path, b"\n\n  \n" + b"\n" * 9000)
     with pytest.raises(WorkbookError) as err:
         read_workbook(path)
-    assert err.value.issues[0].code == "W207"
+    assert err.value.issues[0].code == "F207"
 
 
 def test_rows_beyond_the_limit_are_cut_with_w215(tmp_path: Path) -> None:
@@ -195,20 +195,20 @@ def test_rows_beyond_the_limit_are_cut_with_w215(tmp_path: Path) -> None:
     sheet = book.sheets[0]
     assert [r[0] for r in sheet.rows] == ["1", "2", "3", "4"]
     assert sheet.truncated
-    assert "W215" in _codes(book.notes)
+    assert "F215" in _codes(book.notes)
 
 
 def test_columns_beyond_the_limit_are_cut_with_w215(tmp_path: Path) -> None:
     book = read_workbook(_write(tmp_path, b"a,b,c,d\n1,2,3,4\n"), limits=Limits(max_cols=2))
     assert book.sheets[0].rows == [["a", "b"], ["1", "2"]]
-    assert "W215" in _codes(book.notes)
+    assert "F215" in _codes(book.notes)
 
 
 def test_too_many_cells_is_w206(tmp_path: Path) -> None:
     data = b"".join(b"1,2,3\n" for _ in range(10))
     with pytest.raises(WorkbookError) as err:
         read_workbook(_write(tmp_path, data), limits=Limits(max_cells=20))
-    assert err.value.issues[0].code == "W206"
+    assert err.value.issues[0].code == "F206"
 
 
 def test_too_many_characters_is_w206(tmp_path: Path) -> None:
@@ -216,14 +216,14 @@ def test_too_many_characters_is_w206(tmp_path: Path) -> None:
         read_workbook(
             _write(tmp_path, b"a,b\n" + b"x" * 200 + b",y\n"), Limits(max_total_chars=100)
         )
-    assert err.value.issues[0].code == "W206"
+    assert err.value.issues[0].code == "F206"
 
 
 def test_field_longer_than_a_cell_is_refused(tmp_path: Path) -> None:
     path = _write(tmp_path, b"a,b\n" + b"x" * 70 + b",1\n")
     with pytest.raises(WorkbookError) as err:
         read_workbook(path, limits=Limits(max_cell_chars=50))
-    assert err.value.issues[0].code == "W214"
+    assert err.value.issues[0].code == "F214"
 
 
 @pytest.mark.parametrize(
@@ -275,7 +275,7 @@ def test_corpus_csv_files(name: str, rows: list[list[str]], delimiter: str) -> N
 @needs_corpus
 def test_corpus_greek_file_is_guessed_and_says_so() -> None:
     book = read_workbook(CORPUS / "csv_encoding/table-infer-iso-8859-7.csv")
-    assert "W208" in _codes(book.notes)
+    assert "F208" in _codes(book.notes)
     declared = read_workbook(
         CORPUS / "csv_encoding/table-infer-iso-8859-7.csv",
         csv_options=CsvOptions(encoding="iso-8859-7"),

@@ -1,5 +1,5 @@
 """A damaged archive never changes a number: a member whose bytes no longer match their
-stored CRC-32 is refused (W218) before anything read from it is used."""
+stored CRC-32 is refused (F218) before anything read from it is used."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def test_a_changed_cell_under_the_old_checksum_is_refused(tmp_path: Path) -> Non
     with pytest.raises(WorkbookError) as caught:
         read_workbook(bad)
     (issue,) = caught.value.issues
-    assert issue.code == "W218"
+    assert issue.code == "F218"
     assert "xl/worksheets/sheet1.xml" in issue.message
 
 
@@ -85,7 +85,7 @@ def test_a_changed_styles_part_is_refused(tmp_path: Path) -> None:
         styles = zf.read("xl/styles.xml")
     assert b'numFmtId="0"' in styles
     _tamper(good, bad, "xl/styles.xml", b'numFmtId="0"', b'numFmtId="14"')
-    assert _refused(bad) == "W218"
+    assert _refused(bad) == "F218"
 
 
 def test_a_changed_ods_content_part_is_refused(tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_a_changed_ods_content_part_is_refused(tmp_path: Path) -> None:
     new = old[:-1] + (b"9" if old[-1:] != b"9" else b"8")
     bad = tmp_path / "bad.ods"
     _tamper(good, bad, "content.xml", old, new)
-    assert _refused(bad) == "W218"
+    assert _refused(bad) == "F218"
 
 
 def _cells(path: Path) -> list[list[object]]:
@@ -147,7 +147,7 @@ def test_random_bit_flips_in_a_sheet_are_refused(tmp_path: Path) -> None:
         path.write_bytes(bytes(flipped))
         codes, cells = _outcome(path)
         if codes:
-            assert codes <= {"W218", "W200"}
+            assert codes <= {"F218", "F200"}
             continue
         assert cells == truth, f"a flipped bit at byte {at} changed the cells"
 
@@ -166,7 +166,7 @@ def test_random_bit_flips_anywhere_are_refused_or_change_nothing(tmp_path: Path)
         path.write_bytes(bytes(flipped))
         codes, cells = _outcome(path)
         if codes:
-            assert all(code.startswith("W2") for code in codes)
+            assert all(code.startswith("F2") for code in codes)
             refused += 1
             continue
         assert cells == truth, f"a flipped bit at byte {at} changed the cells"

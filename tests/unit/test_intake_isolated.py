@@ -92,7 +92,7 @@ def run_isolated(path: Path) -> dict[str, Any]:
     report["seconds"] = time.monotonic() - started
     if report["outcome"] == "refused":
         assert report["codes"], f"{path.name}: WorkbookError without a finding"
-        assert all(c.startswith("W2") for c in report["codes"]), report
+        assert all(c.startswith("F2") for c in report["codes"]), report
     return report
 
 
@@ -108,18 +108,18 @@ def _corpus_files() -> list[str]:
 
 # Outcomes pinned from what SOURCES.md says each file exercises.
 REFUSED = {
-    "encrypted_protected/pass_protected.xlsx": "W201",
-    "encrypted_protected/pass_protected.ods": "W201",
-    "encrypted_protected/password.xls": "W201",
-    "xml_attacks/poc-xmlbomb.xlsx": "W205",
-    "xml_attacks/poc-shared-strings.xlsx": "W206",
-    "resource_limits/issue_594_dos.ods": "W206",
-    "corrupt/clusterfuzz-testcase-minimized-XLSX2CSVFuzzer-5636439151607808.xlsx": "W200",
-    "corrupt/clusterfuzz-testcase-minimized-POIFuzzer-5040805309710336.xlsx": "W200",
-    "corrupt/OOM_alloc3.xls": "W200",
-    "corrupt/xlsx-corrupted.xlsx": "W200",
-    "mislabelled/html_table_renamed.xls": "W203",
-    "layout/BlankSheetTypes.xlsm": "W203",
+    "encrypted_protected/pass_protected.xlsx": "F201",
+    "encrypted_protected/pass_protected.ods": "F201",
+    "encrypted_protected/password.xls": "F201",
+    "xml_attacks/poc-xmlbomb.xlsx": "F205",
+    "xml_attacks/poc-shared-strings.xlsx": "F206",
+    "resource_limits/issue_594_dos.ods": "F206",
+    "corrupt/clusterfuzz-testcase-minimized-XLSX2CSVFuzzer-5636439151607808.xlsx": "F200",
+    "corrupt/clusterfuzz-testcase-minimized-POIFuzzer-5040805309710336.xlsx": "F200",
+    "corrupt/OOM_alloc3.xls": "F200",
+    "corrupt/xlsx-corrupted.xlsx": "F200",
+    "mislabelled/html_table_renamed.xls": "F203",
+    "layout/BlankSheetTypes.xlsm": "F203",
 }
 READ_AS = {
     "mislabelled/xls_renamed.xlsx": "xls",
@@ -141,13 +141,13 @@ def test_every_corpus_file_is_read_or_refused_within_limits(name: str) -> None:
     assert report["outcome"] == "read", report
     if name in READ_AS:
         assert report["format"] == READ_AS[name]
-        assert "W202" in report["notes"]
+        assert "F202" in report["notes"]
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus (../shared/corpus) is absent")
 def test_seventeen_billion_cell_ods_is_refused_quickly() -> None:
     report = run_isolated(CORPUS / "resource_limits/issue_594_dos.ods")
-    assert report["codes"] == ["W206"]
+    assert report["codes"] == ["F206"]
     assert report["seconds"] < 10
 
 
@@ -165,7 +165,7 @@ def test_far_cells_never_reach_the_reader(tmp_path: Path, far_cell: str) -> None
         assert report["outcome"] == "read"
         assert report["sheets"][0]["size"] == [1_048_576, 1]
     else:
-        assert report["codes"] == ["W206"]
+        assert report["codes"] == ["F206"]
 
 
 def test_cells_outside_the_grid_are_refused(tmp_path: Path) -> None:
@@ -182,7 +182,7 @@ def test_cells_outside_the_grid_are_refused(tmp_path: Path) -> None:
                 data = data.replace(b'r="B2"', b'r="B99999999"').replace(b'r="2"', b'r="99999999"')
             zout.writestr(item.filename, data)
     report = run_isolated(out)
-    assert report["codes"] == ["W206"]
+    assert report["codes"] == ["F206"]
     assert "outside Excel's grid" in report["message"]
 
 
@@ -199,7 +199,7 @@ def test_xls_declaring_a_huge_sheet_is_refused(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     report = run_isolated(path)
     assert report["outcome"] == "refused"
-    assert report["codes"] == ["W200"]
+    assert report["codes"] == ["F200"]
     assert "crashed" in report["message"]
 
 
@@ -222,7 +222,7 @@ def test_far_cell_behind_another_namespace_prefix_is_refused(tmp_path: Path) -> 
                 assert far in data
             zout.writestr(item.filename, data)
     report = run_isolated(out)
-    assert report["codes"] == ["W206"]
+    assert report["codes"] == ["F206"]
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus (../shared/corpus) is absent")

@@ -111,7 +111,7 @@ def test_error_results_of_a_resaved_workbook(tmp_path: Path) -> None:
     assert xlsx.sheets[0].rows == [[10, 0, xlsx.sheets[0].rows[0][2]]]
     assert str(xlsx.sheets[0].rows[0][2]) == "#DIV/0!"
     assert ods.sheets[0].rows == [[10, 0, None]]
-    assert [n.code for n in ods.notes] == ["W212"]
+    assert [n.code for n in ods.notes] == ["F212"]
     assert ods.notes[0].severity.value == "warning"
     assert xls.sheets[0].rows == [[10, 0, None]]
-    assert "W212" in [n.code for n in xls.notes]
+    assert "F212" in [n.code for n in xls.notes]

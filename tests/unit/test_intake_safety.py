@@ -78,41 +78,41 @@ def test_zip_bomb_by_ratio_is_refused_before_reading(small_xlsx: Path, tmp_path:
     bomb = _rebuild(small_xlsx, tmp_path / "bomb.xlsx", pad)
     assert bomb.stat().st_size < 200_000
     code, message = _code(bomb)
-    assert code == "W204"
+    assert code == "F204"
     assert "zip bomb" in message
 
 
 @pytest.mark.usefixtures("no_reader")
 def test_declared_size_above_the_limit_is_refused(small_xlsx: Path) -> None:
     code, message = _code(small_xlsx, Limits(max_entry_bytes=500))
-    assert code == "W204"
+    assert code == "F204"
     assert "declares" in message
 
 
 @pytest.mark.usefixtures("no_reader")
 def test_total_declared_size_above_the_limit_is_refused(small_xlsx: Path) -> None:
-    assert _code(small_xlsx, Limits(max_total_bytes=2_000))[0] == "W204"
+    assert _code(small_xlsx, Limits(max_total_bytes=2_000))[0] == "F204"
 
 
 @pytest.mark.usefixtures("no_reader")
 def test_too_many_entries(small_xlsx: Path, tmp_path: Path) -> None:
     extra = {f"xl/media/pad{i}.bin": b"" for i in range(1_001)}
     code, message = _code(_rebuild(small_xlsx, tmp_path / "many.xlsx", extra=extra))
-    assert code == "W204"
+    assert code == "F204"
     assert "entries" in message
 
 
 @pytest.mark.usefixtures("no_reader")
 def test_duplicate_entry_names(small_xlsx: Path, tmp_path: Path) -> None:
     twin = {"xl/worksheets/sheet1.xml": b"<worksheet/>"}
-    assert _code(_rebuild(small_xlsx, tmp_path / "twin.xlsx", extra=twin))[0] == "W204"
+    assert _code(_rebuild(small_xlsx, tmp_path / "twin.xlsx", extra=twin))[0] == "F204"
 
 
 @pytest.mark.usefixtures("no_reader")
 @pytest.mark.parametrize("name", ["../evil.xml", "/etc/evil.xml", "C:/evil.xml", "xl/../../x"])
 def test_entry_names_outside_the_archive(small_xlsx: Path, tmp_path: Path, name: str) -> None:
     path = _rebuild(small_xlsx, tmp_path / "escape.xlsx", extra={name: b"<x/>"})
-    assert _code(path)[0] == "W204"
+    assert _code(path)[0] == "F204"
 
 
 @pytest.mark.usefixtures("no_reader")
@@ -136,7 +136,7 @@ def test_doctype_with_external_entity_is_refused(small_xlsx: Path, tmp_path: Pat
     with pytest.raises(WorkbookError) as err:
         read_workbook(path)
     (issue,) = err.value.issues
-    assert issue.code == "W205"
+    assert issue.code == "F205"
     assert "TOP-SECRET-VALUE" not in repr(err.value.issues) + err.value.message
 
 
@@ -147,7 +147,7 @@ def test_doctype_behind_a_long_prolog_is_found(small_xlsx: Path, tmp_path: Path)
             return b"<?xml version='1.0'?><!--" + b"-" * 5_000 + b"--><!DOCTYPE w>" + data[38:]
         return data
 
-    assert _code(_rebuild(small_xlsx, tmp_path / "late.xlsx", hide))[0] == "W205"
+    assert _code(_rebuild(small_xlsx, tmp_path / "late.xlsx", hide))[0] == "F205"
 
 
 def test_prolog_longer_than_any_real_one_is_refused(small_xlsx: Path, tmp_path: Path) -> None:
@@ -159,7 +159,7 @@ def test_prolog_longer_than_any_real_one_is_refused(small_xlsx: Path, tmp_path: 
     path = _rebuild(small_xlsx, tmp_path / "prolog.xlsx", endless)
     with pytest.raises(WorkbookError) as err:
         check_archive(path, Limits())
-    assert err.value.issues[0].code == "W204"
+    assert err.value.issues[0].code == "F204"
 
 
 def test_utf16_part_with_doctype_is_refused(small_xlsx: Path, tmp_path: Path) -> None:
@@ -171,7 +171,7 @@ def test_utf16_part_with_doctype_is_refused(small_xlsx: Path, tmp_path: Path) ->
     path = _rebuild(small_xlsx, tmp_path / "utf16.xlsx", utf16)
     with pytest.raises(WorkbookError) as err:
         check_archive(path, Limits())
-    assert err.value.issues[0].code == "W205"
+    assert err.value.issues[0].code == "F205"
 
 
 def test_declared_size_patched_down_is_refused(tmp_path: Path) -> None:
@@ -197,7 +197,7 @@ def test_declared_size_patched_down_is_refused(tmp_path: Path) -> None:
     lying = tmp_path / "lying.xlsx"
     lying.write_bytes(bytes(data))
     code, message = _code(lying)
-    assert code == "W204"
+    assert code == "F204"
     assert "tampered" in message
 
 
@@ -230,7 +230,7 @@ def test_bomb_with_declared_size_patched_down_stops_at_that_size(
     lying.write_bytes(bytes(data))
     # Both the scan and the reader stop at the declared size: the read fails as damaged
     # instead of inflating 50 MB.
-    assert _code(lying)[0] == "W200"
+    assert _code(lying)[0] == "F200"
 
 
 @pytest.mark.parametrize(
@@ -269,7 +269,7 @@ def test_doctype_hidden_behind_markup_in_a_comment_is_refused(
             return prolog + data[data.index(b"<cp:") :]
         return data
 
-    assert _code(_rebuild(small_xlsx, tmp_path / "hidden.xlsx", hide))[0] == "W205"
+    assert _code(_rebuild(small_xlsx, tmp_path / "hidden.xlsx", hide))[0] == "F205"
 
 
 def test_doctype_in_a_part_not_named_xml_is_refused(small_xlsx: Path, tmp_path: Path) -> None:
@@ -277,7 +277,7 @@ def test_doctype_in_a_part_not_named_xml_is_refused(small_xlsx: Path, tmp_path: 
     path.write_bytes(small_xlsx.read_bytes())
     with zipfile.ZipFile(path, "a") as zf:
         zf.writestr("xl/drawings/vmlDrawing1.vml", b"<!DOCTYPE x [<!ENTITY a 'b'>]><xml/>")
-    assert _code(path)[0] == "W205"
+    assert _code(path)[0] == "F205"
 
 
 SHARED_STRINGS_BOOK = (
@@ -331,7 +331,7 @@ def test_a_shared_string_table_that_expands_beyond_the_limit_is_refused(tmp_path
     check_archive(path, Limits())  # no archive limit is hit
     assert table.file_size < table.compress_size * Limits().max_inflate_ratio
     code, message = _code(path)
-    assert code == "W206"
+    assert code == "F206"
     assert "shared-string table" in message
     assert f"{table.file_size:,} bytes" in message
 

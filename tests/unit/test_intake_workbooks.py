@@ -108,9 +108,9 @@ def test_formula_without_stored_result_is_reported(tmp_path: Path) -> None:
     sheet = book.sheets[0]
     assert sheet.formula_cells_without_value == {(1, 3), (2, 3)}
     assert sheet.cell(1, 3) is None
-    (note,) = [n for n in book.notes if n.code == "W210"]
+    (note,) = [n for n in book.notes if n.code == "F210"]
     assert "C1, C2" in note.message
-    assert "W213" not in _codes(book)  # no stored results, so none can be stale
+    assert "F213" not in _codes(book)  # no stored results, so none can be stale
 
 
 def test_stored_results_with_full_calc_on_load_are_w213(tmp_path: Path) -> None:
@@ -126,8 +126,8 @@ def test_stored_results_with_full_calc_on_load_are_w213(tmp_path: Path) -> None:
     book = read_workbook(_rezip(src, tmp_path / "placeholders.xlsx", store_zero))
     assert book.sheets[0].cell(1, 2) == 0
     assert book.sheets[0].formula_cells_without_value == set()
-    assert "W213" in _codes(book)
-    assert "W210" not in _codes(book)
+    assert "F213" in _codes(book)
+    assert "F210" not in _codes(book)
 
 
 def test_empty_text_result_is_a_stored_result(tmp_path: Path) -> None:
@@ -142,7 +142,7 @@ def test_empty_text_result_is_a_stored_result(tmp_path: Path) -> None:
 
     book = read_workbook(_rezip(src, tmp_path / "empty_text.xlsx", empty_text))
     assert book.sheets[0].formula_cells_without_value == set()
-    assert "W210" not in _codes(book)
+    assert "F210" not in _codes(book)
 
 
 def test_error_cells_are_cell_errors_and_look_alikes_stay_text(tmp_path: Path) -> None:
@@ -201,7 +201,7 @@ def test_hidden_and_very_hidden_sheets_are_read_and_noted(tmp_path: Path) -> Non
         ("Old", SheetVisibility.HIDDEN),
         ("Macro", SheetVisibility.VERY_HIDDEN),
     ]
-    hidden = [n for n in book.notes if n.code == "W211"]
+    hidden = [n for n in book.notes if n.code == "F211"]
     assert [n.location.sheet for n in hidden if n.location] == ["Old", "Macro"]
 
 
@@ -224,7 +224,7 @@ def test_mislabelled_workbook_is_read_with_a_note(kpi_book: Path, tmp_path: Path
     book = read_workbook(renamed)
     assert book.format is FileFormat.XLSX
     assert book.sheets[0].cell(3, 2) == "Site"
-    (note,) = [n for n in book.notes if n.code == "W202"]
+    (note,) = [n for n in book.notes if n.code == "F202"]
     assert note.message == "this file is an .xlsx workbook named .csv: it was read as .xlsx"
 
 
@@ -234,7 +234,7 @@ def test_csv_named_xlsx_is_read_as_text(tmp_path: Path) -> None:
     book = read_workbook(path)
     assert book.format is FileFormat.CSV
     assert book.sheets[0].rows == [["site", "calls"], ["MNL", "10"]]
-    assert _codes(book) == ["W202"]
+    assert _codes(book) == ["F202"]
 
 
 def test_html_named_xls_is_w203(tmp_path: Path) -> None:
@@ -243,7 +243,7 @@ def test_html_named_xls_is_w203(tmp_path: Path) -> None:
     with pytest.raises(WorkbookError) as err:
         read_workbook(path)
     (issue,) = err.value.issues
-    assert issue.code == "W203"
+    assert issue.code == "F203"
     assert "HTML page" in issue.message
     assert ".xls" in issue.message
 
@@ -251,7 +251,7 @@ def test_html_named_xls_is_w203(tmp_path: Path) -> None:
 def test_pdf_is_w203(tmp_path: Path) -> None:
     path = tmp_path / "report.xlsx"
     path.write_bytes(b"%PDF-1.4\n" + bytes(100))
-    assert _refused(path) == "W203"
+    assert _refused(path) == "F203"
 
 
 def test_truncated_workbook_is_w200(kpi_book: Path, tmp_path: Path) -> None:
@@ -259,7 +259,7 @@ def test_truncated_workbook_is_w200(kpi_book: Path, tmp_path: Path) -> None:
     for fraction in (0.3, 0.6, 0.95):
         cut = tmp_path / f"cut_{fraction}.xlsx"
         cut.write_bytes(data[: int(len(data) * fraction)])
-        assert _refused(cut) == "W200"
+        assert _refused(cut) == "F200"
 
 
 def test_corrupted_member_is_w200(kpi_book: Path, tmp_path: Path) -> None:
@@ -270,7 +270,7 @@ def test_corrupted_member_is_w200(kpi_book: Path, tmp_path: Path) -> None:
     data[start : start + 40] = bytes(range(40))
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(bytes(data))
-    assert _refused(broken) == "W200"
+    assert _refused(broken) == "F200"
 
 
 @pytest.mark.parametrize("seed", [11, 12, 13])
@@ -280,24 +280,24 @@ def test_random_bytes_are_refused(tmp_path: Path, seed: int) -> None:
     plain.write_bytes(noise)
     as_zip.write_bytes(b"PK\x03\x04" + noise)
     as_ole.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + noise)
-    assert _refused(plain) == "W203"
-    assert _refused(as_zip) == "W200"
-    assert _refused(as_ole) == "W200"
+    assert _refused(plain) == "F203"
+    assert _refused(as_zip) == "F200"
+    assert _refused(as_ole) == "F200"
 
 
 def test_empty_file_is_w207(tmp_path: Path) -> None:
     path = tmp_path / "empty.xlsx"
     path.write_bytes(b"")
-    assert _refused(path) == "W207"
+    assert _refused(path) == "F207"
 
 
 def test_missing_file_and_folder_are_w200(tmp_path: Path) -> None:
-    assert _refused(tmp_path / "nowhere.xlsx") == "W200"
-    assert _refused(tmp_path) == "W200"
+    assert _refused(tmp_path / "nowhere.xlsx") == "F200"
+    assert _refused(tmp_path) == "F200"
 
 
 def test_file_above_the_size_limit_is_w206(kpi_book: Path) -> None:
-    assert _refused(kpi_book, max_file_bytes=1000) == "W206"
+    assert _refused(kpi_book, max_file_bytes=1000) == "F206"
 
 
 def test_rows_and_columns_beyond_limits_are_cut(kpi_book: Path) -> None:
@@ -305,11 +305,11 @@ def test_rows_and_columns_beyond_limits_are_cut(kpi_book: Path) -> None:
     sheet = book.sheets[0]
     assert sheet.truncated
     assert sheet.plain_rows() == [["March report", None], [None, None], [None, "Site"]]
-    assert "W215" in _codes(book)
+    assert "F215" in _codes(book)
 
 
 def test_too_many_cells_is_w206(kpi_book: Path) -> None:
-    assert _refused(kpi_book, max_cells=20) == "W206"
+    assert _refused(kpi_book, max_cells=20) == "F206"
 
 
 def test_cell_longer_than_the_limit_is_w206_at_its_cell(tmp_path: Path) -> None:
@@ -319,7 +319,7 @@ def test_cell_longer_than_the_limit_is_w206_at_its_cell(tmp_path: Path) -> None:
     with pytest.raises(WorkbookError) as err:
         read_workbook(path, Limits(max_cell_chars=50))
     (issue,) = err.value.issues
-    assert issue.code == "W206"
+    assert issue.code == "F206"
     assert issue.location is not None
     assert (issue.location.sheet, issue.location.row, issue.location.col) == ("Sheet", 2, 2)
 
@@ -328,7 +328,7 @@ def test_too_much_text_is_w206(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     for r in range(1, 21):
         wb.active.cell(r, 1, "y" * 10)
-    assert _refused(_save(wb, tmp_path / "text.xlsx"), max_total_chars=150) == "W206"
+    assert _refused(_save(wb, tmp_path / "text.xlsx"), max_total_chars=150) == "F206"
 
 
 def _mixed_book(path: Path) -> Path:
@@ -374,7 +374,7 @@ def test_inline_text_above_the_budget_is_w206(tmp_path: Path) -> None:
         ws.append(["y" * 10])
     path = _save(wb, tmp_path / "inline.xlsx")
     assert read_workbook(path, Limits(max_total_chars=250)).sheets[0].cell(20, 1) == "y" * 10
-    assert _refused(path, max_total_chars=150) == "W206"
+    assert _refused(path, max_total_chars=150) == "F206"
 
 
 def test_text_results_of_formulas_are_read_row_by_row(tmp_path: Path) -> None:
@@ -458,7 +458,7 @@ def test_panic_of_the_reader_becomes_w200(kpi_book: Path, monkeypatch: pytest.Mo
     with pytest.raises(WorkbookError) as err:
         read_workbook(kpi_book)
     (issue,) = err.value.issues
-    assert issue.code == "W200"
+    assert issue.code == "F200"
     assert "crashed" in issue.message
     assert isinstance(err.value.__cause__, PanicException)
 
@@ -470,7 +470,7 @@ def test_memory_error_becomes_w206(kpi_book: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", exhausted)
     with pytest.raises(WorkbookError) as err:
         read_workbook(kpi_book)
-    assert err.value.issues[0].code == "W206"
+    assert err.value.issues[0].code == "F206"
 
 
 @pytest.mark.parametrize("interrupt", [KeyboardInterrupt, SystemExit])
@@ -494,5 +494,5 @@ def test_reader_warnings_become_notes(kpi_book: Path, monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", warn_then_open)
     book = read_workbook(kpi_book)  # pytest turns escaping warnings into errors
-    (note,) = [n for n in book.notes if n.code == "W217"]
+    (note,) = [n for n in book.notes if n.code == "F217"]
     assert "Data Validation" in note.message

@@ -58,6 +58,6 @@ def test_a_sheet_that_would_crash_the_reader_is_refused_with_its_size(
     monkeypatch.setattr(forked, "run_forked", spy)
     run = validate(load_definitions(root), files=[path], limits=EVERY_WORKBOOK)
     assert [o.failure for o in outcomes] == ["crash"]
-    (refusal,) = [i for i in run.issues if i.code == "W206"]
+    (refusal,) = [i for i in run.issues if i.code == "F206"]
     assert "1,048,576 rows by 16,384 columns" in refusal.message
     assert refusal.location is not None and refusal.location.file.endswith(path.name)

@@ -7,7 +7,7 @@ an xlsx damaged in a way the reader tolerates but the writer cannot open, is reb
 `.xlsx` from the cells opsgov read, at the same positions. Text from the vendor stays text: a
 cell reading `=HYPERLINK(...)` in a CSV is written as a string, never as a formula.
 
-A copy that cannot be made is a finding (W236) with its reason, never a crash: the findings
+A copy that cannot be made is a finding (F236) with its reason, never a crash: the findings
 of the validation are reported whatever happens to the copy.
 """
 
@@ -76,7 +76,7 @@ def annotate(path: Path, book: RawWorkbook, issues: Sequence[Issue], out_dir: Pa
     if rebuilt is not None:
         result.issues.append(
             make_issue(
-                "W235",
+                "F235",
                 f"the annotated copy was rebuilt from the cells read: the workbook cannot be "
                 f"opened for copying ({rebuilt})",
                 location=Location(file=display),
@@ -88,7 +88,7 @@ def annotate(path: Path, book: RawWorkbook, issues: Sequence[Issue], out_dir: Pa
     if not marked:
         result.issues.append(
             make_issue(
-                "W236",
+                "F236",
                 "no annotated copy could be written: the sheets the findings are on "
                 f"({', '.join(sorted(by_sheet))}) are not in the workbook as it opens for copying",
                 location=Location(file=display),
@@ -110,7 +110,7 @@ def annotate(path: Path, book: RawWorkbook, issues: Sequence[Issue], out_dir: Pa
     except Exception as exc:
         result.issues.append(
             make_issue(
-                "W236",
+                "F236",
                 f"no annotated copy could be written: {_reason(exc)}",
                 location=Location(file=display),
                 hint="Send the vendor the list of findings instead.",

@@ -1,4 +1,4 @@
-"""W2xx: reading spreadsheet and delimited-text files (the input boundary, `opsgov.intake`)."""
+"""F2xx (W2xx before): reading spreadsheet and text files (the input boundary, `opsgov.intake`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def _c(code: str, title: str, severity: Severity, description: str) -> CodeSpec:
 WORKBOOK_CODES: tuple[CodeSpec, ...] = (
     # The file cannot be read at all
     _c(
-        "W200",
+        "F200",
         "unreadable or damaged file",
         E,
         "The file cannot be read: the archive is truncated or damaged, its internal structure "
@@ -23,7 +23,7 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
         "open it in Excel or LibreOffice and save a fresh copy.",
     ),
     _c(
-        "W201",
+        "F201",
         "encrypted file",
         E,
         "The file is password-protected (encrypted): its content cannot be read without the "
@@ -32,7 +32,7 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
         "protected is not encrypted and reads normally.",
     ),
     _c(
-        "W202",
+        "F202",
         "wrong file extension",
         W,
         "The file's content is another format than its name says (an .xls workbook named "
@@ -41,7 +41,7 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
         "Rename the file to match its content.",
     ),
     _c(
-        "W203",
+        "F203",
         "unsupported file format",
         E,
         "The file is not a spreadsheet opsgov can read: an HTML page or an Excel 2003 XML file "
@@ -50,7 +50,7 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
         "macro sheet. Open it in Excel or LibreOffice and save it as .xlsx or .csv.",
     ),
     _c(
-        "W204",
+        "F204",
         "archive outside the safety limits",
         E,
         "An .xlsx, .xlsb or .ods file is a zip archive. This one has too many entries, entries "
@@ -61,7 +61,7 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
         "programs write within the limits.",
     ),
     _c(
-        "W205",
+        "F205",
         "DOCTYPE in a workbook part",
         E,
         "An XML part of the workbook declares a DOCTYPE. Excel and LibreOffice never write one; "
@@ -69,7 +69,7 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
         "files or fetch URLs) are smuggled in. The file is refused.",
     ),
     _c(
-        "W206",
+        "F206",
         "input too large",
         E,
         "The file, a sheet or a cell is beyond what opsgov reads: more bytes, cells or "
@@ -79,7 +79,7 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
         "file.",
     ),
     _c(
-        "W207",
+        "F207",
         "empty file",
         E,
         "The file holds no data at all (zero bytes, or only blank lines). A vendor returning an "
@@ -87,7 +87,7 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
     ),
     # Delimited text
     _c(
-        "W208",
+        "F208",
         "text encoding guessed",
         I,
         "The text file has no byte-order mark and is not valid UTF-8, so its encoding was "
@@ -97,7 +97,7 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
         "ask for a UTF-8 CSV.",
     ),
     _c(
-        "W209",
+        "F209",
         "NUL characters in text",
         W,
         "The text file contains NUL (zero) bytes, which no spreadsheet or CSV writer puts in "
@@ -106,7 +106,7 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
     ),
     # Cells
     _c(
-        "W210",
+        "F210",
         "formula without a stored result",
         W,
         "The cell holds a formula but the file stores no result for it, because the program "
@@ -116,7 +116,7 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
         "result.",
     ),
     _c(
-        "W211",
+        "F211",
         "hidden sheet",
         I,
         "The workbook has a hidden or 'very hidden' sheet (very hidden sheets can only be shown "
@@ -124,7 +124,7 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
         "reads one only when it is named explicitly, and says that it was hidden.",
     ),
     _c(
-        "W212",
+        "F212",
         "error values not readable",
         I,
         "In this file format the reader cannot tell a cell holding an Excel error (#DIV/0!, "
@@ -133,7 +133,7 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
         "as .xlsx to see the errors themselves.",
     ),
     _c(
-        "W213",
+        "F213",
         "stored formula results may be stale",
         W,
         "The workbook asks to be recalculated when opened (`fullCalcOnLoad`), which programs "
@@ -142,7 +142,7 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
         "Excel or LibreOffice and save it to store real results.",
     ),
     _c(
-        "W214",
+        "F214",
         "malformed delimited text",
         E,
         "The text file cannot be split into rows and fields: typically a quote that opens a "
@@ -151,27 +151,27 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
         "the file.",
     ),
     _c(
-        "W215",
+        "F215",
         "sheet cut at a limit",
         W,
         "A sheet has more rows or columns than the configured limits, so only the first rows "
         "or columns were read. Data beyond the cut is not checked or scored.",
     ),
     _c(
-        "W216",
+        "F216",
         "sheet without cells skipped",
         I,
         "Chart sheets, dialog sheets and macro sheets hold no table cells; they were skipped.",
     ),
     _c(
-        "W217",
+        "F217",
         "reader warning",
         W,
         "The spreadsheet reader reported a problem it worked around while reading the file. "
         "The message gives its words; check the data it mentions.",
     ),
     _c(
-        "W218",
+        "F218",
         "damaged archive entry",
         E,
         "A part of the workbook (a sheet, the shared strings, the styles) does not match the "
@@ -181,7 +181,7 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
         "any of it is used. Ask for the file again, or open it and save a fresh copy.",
     ),
     _c(
-        "W235",
+        "F235",
         "annotated copy rebuilt",
         I,
         "The workbook could be read, but not opened as a workbook to copy (its archive or XML is "
@@ -189,7 +189,7 @@ WORKBOOK_CODES: tuple[CodeSpec, ...] = (
         "opsgov read, at the same positions, without the original's formatting.",
     ),
     _c(
-        "W236",
+        "F236",
         "annotated copy not made",
         W,
         "No annotated copy of this file could be written; the message gives the reason. The "

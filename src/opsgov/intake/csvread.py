@@ -3,7 +3,7 @@
 Decoding, in order: a declared encoding; a byte-order mark (UTF-8, UTF-16 LE/BE, UTF-32);
 UTF-16 without a mark (recognised by its NUL bytes); strict UTF-8; otherwise Windows-1252
 (the usual Excel "CSV" export on Western Windows), with the five bytes Windows-1252 leaves
-undefined read as Latin-1 so that decoding never fails. A guessed encoding is reported (W208).
+undefined read as Latin-1 so that decoding never fails. A guessed encoding is reported (F208).
 
 The separator is the declared one, or the candidate among `,` `;` tab `|` that splits the
 first 50 records into the same number of fields most consistently (quotes respected). This
@@ -92,8 +92,8 @@ def read_delimited(path: Path, limits: Limits, options: CsvOptions | None = None
         One sheet named after the file, with `text_format` recording how it was read.
 
     Raises:
-        WorkbookError: W207 (empty), W214 (an unclosed quote, undecodable text in the
-            declared encoding) or W206 (too many characters or cells).
+        WorkbookError: F207 (empty), F214 (an unclosed quote, undecodable text in the
+            declared encoding) or F206 (too many characters or cells).
     """
     options = options or CsvOptions()
     notes: list[Issue] = []
@@ -103,7 +103,7 @@ def read_delimited(path: Path, limits: Limits, options: CsvOptions | None = None
     if source == "guessed":
         notes.append(
             make_issue(
-                "W208",
+                "F208",
                 "the file is not UTF-8 and has no byte-order mark: it was read as "
                 "Windows-1252; if accented letters look wrong, declare its encoding",
                 location=Location(file=str(path)),
@@ -113,14 +113,14 @@ def read_delimited(path: Path, limits: Limits, options: CsvOptions | None = None
     if len(text) > limits.max_total_chars:
         refuse(
             path,
-            "W206",
+            "F206",
             f"the file holds {len(text):,} characters (limit {limits.max_total_chars:,})",
         )
     if "\0" in text:
         notes.append(_nul_note(path, text))
         text = text.replace("\0", "")
     if not text.strip():
-        refuse(path, "W207", "the file holds no data, only blank lines")
+        refuse(path, "F207", "the file holds no data, only blank lines")
     delimiter = options.delimiter
     delimiter_source = "declared"
     if delimiter is None:
@@ -246,7 +246,7 @@ def _decode(path: Path, data: bytes, options: CsvOptions) -> tuple[str, str, str
         except UnicodeDecodeError as exc:
             refuse(
                 path,
-                "W214",
+                "F214",
                 f"the file is not valid {options.encoding} text (byte {exc.start:,} cannot be "
                 "decoded): check the encoding declared for it",
             )
@@ -303,7 +303,7 @@ def _parse(
             except csv.Error as exc:
                 refuse(
                     path,
-                    "W214",
+                    "F214",
                     f"line {start_line:,}: a field is longer than {limits.max_cell_chars:,} "
                     "characters; usually a quote opens a field and is never closed",
                     line=start_line,
@@ -321,7 +321,7 @@ def _parse(
                 truncated = True
             cells += width
             if cells > limits.max_cells:
-                refuse(path, "W206", f"the file holds more than {limits.max_cells:,} cells")
+                refuse(path, "F206", f"the file holds more than {limits.max_cells:,} cells")
             rows.append(row)
             last_start = start_line
     if (
@@ -333,7 +333,7 @@ def _parse(
     ):
         refuse(
             path,
-            "W214",
+            "F214",
             f"line {last_start:,}: a quote opens a field and is never closed, so the rest of "
             "the file would be read as one cell",
             line=last_start,
@@ -375,7 +375,7 @@ def _nul_note(path: Path, text: str) -> Issue:
     line = text.count("\n", 0, first) + 1 if "\n" in text else text.count("\r", 0, first) + 1
     count = text.count("\0")
     return make_issue(
-        "W209",
+        "F209",
         f"the file contains {count:,} NUL character{'s' if count != 1 else ''}, the first on "
         f"line {line:,}; they were removed",
         location=Location(file=str(path), line=line),
@@ -385,7 +385,7 @@ def _nul_note(path: Path, text: str) -> Issue:
 
 def _cut_note(path: Path, what: str) -> Issue:
     return make_issue(
-        "W215",
+        "F215",
         f"the file has more data than the limits allow: {what} were not read",
         location=Location(file=str(path)),
     )

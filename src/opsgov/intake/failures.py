@@ -18,14 +18,14 @@ def reader_died(reason: str, limits: Limits) -> tuple[str, str]:
         limits: Gives the time limit, for the message.
 
     Returns:
-        (W206 or W200, the message in the user's words).
+        (F206 or F200, the message in the user's words).
     """
     if reason == "timeout":
-        return "W206", (
+        return "F206", (
             f"the reader did not finish within {limits.isolation_timeout_seconds:g} s; the file "
             "is damaged or far larger than it looks"
         )
-    return "W200", (
+    return "F200", (
         "the reader ran out of memory or crashed on this file, which means it is damaged or "
         "declares a far larger sheet than it holds: open it in Excel or LibreOffice and save a "
         "fresh copy"
@@ -66,7 +66,7 @@ def refuse(
 
 
 def damaged(path: Path, member: str) -> NoReturn:
-    """Refuse an archive whose member's bytes do not match their CRC-32 (W218).
+    """Refuse an archive whose member's bytes do not match their CRC-32 (F218).
 
     Args:
         path: The file.
@@ -77,7 +77,7 @@ def damaged(path: Path, member: str) -> NoReturn:
     """
     refuse(
         path,
-        "W218",
+        "F218",
         f"the archive entry {member!r} is damaged: its bytes do not match the checksum stored "
         "with them, so the numbers read from it could be wrong; the file is refused",
         found=member,

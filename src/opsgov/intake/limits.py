@@ -59,11 +59,11 @@ class Limits(BaseModel):
     )
     max_rows: PositiveInt = Field(
         default=1_048_576,
-        description="Rows read per sheet (Excel's maximum); further rows are cut with W215.",
+        description="Rows read per sheet (Excel's maximum); further rows are cut with F215.",
     )
     max_cols: PositiveInt = Field(
         default=16_384,
-        description="Columns read per sheet (Excel's maximum); further columns are cut with W215.",
+        description="Columns read per sheet (Excel's maximum); further columns are cut with F215.",
     )
     max_cells: PositiveInt = Field(
         default=2**25,

@@ -157,14 +157,14 @@ def check_shared_strings(zf: zipfile.ZipFile, part: str, path: Path, limits: Lim
         text a sheet of shared strings can hold before asking for it.
 
     Raises:
-        WorkbookError: W206 when the table or a string is too long; W218 when the
+        WorkbookError: F206 when the table or a string is too long; F218 when the
             table's bytes do not match their checksum.
     """
     declared = zf.getinfo(part).file_size
     if declared > limits.max_shared_strings_bytes:
         refuse(
             path,
-            "W206",
+            "F206",
             f"the shared-string table ({part!r}) expands to {declared:,} bytes; the limit is "
             f"{limits.max_shared_strings_bytes:,}, and a month's distinct texts take a few "
             "megabytes: the file is refused before the table is read",
@@ -207,7 +207,7 @@ def check_shared_strings(zf: zipfile.ZipFile, part: str, path: Path, limits: Lim
 
 
 def _check_text_length(si: bytes, limit: int, path: Path, *, partial: bool = False) -> None:
-    """Raise W206 when the text of one `<si>` element exceeds `limit` characters."""
+    """Raise F206 when the text of one `<si>` element exceeds `limit` characters."""
     if partial and len(si) <= 4 * limit + (1 << 16):
         return  # keep reading: the element is not complete yet and may still be short
     body = re.sub(rb"<(?:[\w.-]+:)?rPh\b.*?</(?:[\w.-]+:)?rPh>", b"", si, flags=re.DOTALL)
@@ -215,7 +215,7 @@ def _check_text_length(si: bytes, limit: int, path: Path, *, partial: bool = Fal
     if len(text) > limit or (partial and len(si) > _LONGEST_PARTIAL):
         refuse(
             path,
-            "W206",
+            "F206",
             f"the workbook's shared-string table holds a text of "
             f"{'more than ' if partial else ''}{len(text):,} characters, above the {limit:,} "
             "characters a cell can hold",
@@ -228,7 +228,7 @@ def _read_part(zf: zipfile.ZipFile, name: str, path: Path) -> bytes:
     if info.file_size > STRUCTURE_PART_MAX:
         refuse(
             path,
-            "W204",
+            "F204",
             f"the workbook part {name!r} declares {info.file_size:,} bytes; real ones are a "
             "few kilobytes",
             found=info.file_size,

@@ -77,7 +77,7 @@ class TextFormat:
         encoding: The Python codec used, such as `utf-8`, `utf-8-sig`, `utf-16-le`, `cp1252`.
         encoding_source: `bom` (byte-order mark), `declared` (configured), `utf-8` (the file
             is valid UTF-8), `detected` (UTF-16 without a mark) or `guessed` (the
-            Windows-1252 fallback, reported as W208).
+            Windows-1252 fallback, reported as F208).
         delimiter: The field separator.
         delimiter_source: `declared`, `detected` or `default` (no separator found: one column).
         decimal: The decimal separator numbers are most likely written with.

@@ -9,14 +9,14 @@ which derives from `BaseException`, so the boundary catches `BaseException`:
 
 - `KeyboardInterrupt` and `SystemExit` are re-raised untouched: they are the user's or the
   program's decision, not a property of the file.
-- `MemoryError` becomes W206 ("too large to read"): the allocation that failed was made for
+- `MemoryError` becomes F206 ("too large to read"): the allocation that failed was made for
   this file and is released when the exception unwinds, so the run can report and go on.
 - `WorkbookError` raised by the checks here passes through.
 - Everything else (reader errors, panics, `zipfile`/`zlib`/`csv` errors, `OSError`, and bugs)
-  becomes W200 or a more specific code, chained (`raise ... from`) so that `--debug` still
+  becomes F200 or a more specific code, chained (`raise ... from`) so that `--debug` still
   shows the original traceback.
 
-Warnings raised while reading (by any library) are captured and returned as W217 notes:
+Warnings raised while reading (by any library) are captured and returned as F217 notes:
 warnings are data, and the test suite turns uncaught warnings into errors.
 
 Choice of reader: python-calamine for xlsx, xlsm, xlsb, xls and ods (about five times faster
@@ -83,7 +83,7 @@ def read_workbook(
     """Read any spreadsheet or delimited-text file into raw cells.
 
     The format is decided by content (`opsgov.intake.sniff`); a file whose name says
-    otherwise is read as what it is, with a W202 note.
+    otherwise is read as what it is, with a F202 note.
 
     Args:
         path: The file.
@@ -110,7 +110,7 @@ def read_workbook(
     for warning in caught:
         book.notes.append(
             make_issue(
-                "W217",
+                "F217",
                 f"the reader warned: {warning.message}",
                 location=Location(file=str(path)),
                 found=warning.category.__name__,
@@ -151,34 +151,34 @@ def _read(
 ) -> RawWorkbook:
     size = path.stat().st_size
     if not path.is_file():
-        refuse(path, "W200", "this is not a file (a folder or a device): name a file")
+        refuse(path, "F200", "this is not a file (a folder or a device): name a file")
     if size > limits.max_file_bytes:
         refuse(
             path,
-            "W206",
+            "F206",
             f"the file is {size:,} bytes, above the limit of {limits.max_file_bytes:,}",
             found=size,
         )
     fmt = sniff(path)
     named = f"named {path.suffix.lower()}" if path.suffix else "without an extension"
     if fmt is FileFormat.EMPTY:
-        refuse(path, "W207", "the file is empty or blank: ask for the filled-in file")
+        refuse(path, "F207", "the file is empty or blank: ask for the filled-in file")
     if fmt in (FileFormat.ENCRYPTED_OOXML, FileFormat.ENCRYPTED_XLS, FileFormat.ENCRYPTED_ODS):
-        refuse(path, "W201", _ENCRYPTED, found=fmt.value)
+        refuse(path, "F201", _ENCRYPTED, found=fmt.value)
     if fmt is FileFormat.DAMAGED:
         refuse(
             path,
-            "W200",
+            "F200",
             "the archive is truncated or damaged: its internal directory cannot be read; ask "
             "for the file again or re-save it",
         )
     if fmt in _UNSUPPORTED:
-        refuse(path, "W203", f"this file, {named}, is {_UNSUPPORTED[fmt]}", found=fmt.value)
+        refuse(path, "F203", f"this file, {named}, is {_UNSUPPORTED[fmt]}", found=fmt.value)
     notes: list[Issue] = []
     if path.suffix.lower() not in EXTENSIONS[fmt]:
         notes.append(
             make_issue(
-                "W202",
+                "F202",
                 f"this file is {_LABEL[fmt][0]} {named}: it was read as {_LABEL[fmt][1]}",
                 location=Location(file=str(path)),
                 found=fmt.value,
@@ -197,15 +197,15 @@ def _failure(path: Path, exc: BaseException) -> WorkbookError:
     """Turn any exception of a reader library into a WorkbookError in the user's words."""
     text = str(exc).strip()
     kind = type(exc).__name__
-    code, message = "W200", f"the file could not be read ({kind}: {text[:200]})"
+    code, message = "F200", f"the file could not be read ({kind}: {text[:200]})"
     if isinstance(exc, calamine.PasswordError):
-        code, message = "W201", _ENCRYPTED
+        code, message = "F201", _ENCRYPTED
     elif isinstance(exc, MemoryError):
-        code, message = "W206", "the file is too large to read with the memory available"
+        code, message = "F206", "the file is too large to read with the memory available"
     elif (isinstance(exc, zipfile.BadZipFile) and text.startswith("Bad CRC-32")) or (
         isinstance(exc, calamine.CalamineError) and "Invalid checksum" in text
     ):
-        code = "W218"
+        code = "F218"
         message = (
             f"the archive is damaged: {text[:200]}, so the numbers read from it could be "
             "wrong; ask for the file again, or open it in Excel or LibreOffice and save a "
@@ -220,7 +220,7 @@ def _failure(path: Path, exc: BaseException) -> WorkbookError:
         )
     elif isinstance(exc, calamine.CalamineError):
         if "limit exceeded" in text.lower():
-            code, message = "W206", f"the file declares more cells than can be read ({text[:200]})"
+            code, message = "F206", f"the file declares more cells than can be read ({text[:200]})"
         elif "Cfb" in text or "OLE" in text:
             message = f"the file's internal structure is damaged ({text[:200]})"
         else:
@@ -231,7 +231,7 @@ def _failure(path: Path, exc: BaseException) -> WorkbookError:
             "damaged: open it in Excel or LibreOffice and save a fresh copy"
         )
     elif isinstance(exc, csv.Error):
-        code, message = "W214", f"the text cannot be split into fields ({text[:200]})"
+        code, message = "F214", f"the text cannot be split into fields ({text[:200]})"
     elif isinstance(exc, FileNotFoundError):
         message = "the file does not exist"
     elif isinstance(exc, PermissionError):

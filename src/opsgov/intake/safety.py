@@ -9,12 +9,12 @@ Declared sizes can be trusted as upper bounds: both readers used here stop at th
 `zipfile` returns at most the declared size; calamine's zip reader fails with "File is larger
 than its declared uncompressed size", verified on an entry whose sizes were patched down).
 
-Every violation raises `WorkbookError` carrying one Issue (W204 or W205).
+Every violation raises `WorkbookError` carrying one Issue (F204 or F205).
 
 The reader does not check the CRC-32 stored with each member: `verify_members` does, for
 the members no other scan inflates (the sheet scans of `opsgov.intake.sheetscan` check the
 worksheets they read), while the reader parses, so that a member whose bytes changed is
-refused (W218) before any number read from the file is used.
+refused (F218) before any number read from the file is used.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def check_archive(path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
         The archive's entries, in central-directory order.
 
     Raises:
-        WorkbookError: W204 (archive limits) or W205 (DOCTYPE in an XML part).
+        WorkbookError: F204 (archive limits) or F205 (DOCTYPE in an XML part).
         zipfile.BadZipFile: The archive's directory is damaged (mapped by the caller).
     """
     with zipfile.ZipFile(path) as zf:
@@ -71,7 +71,7 @@ def verify_members(path: Path, infos: list[zipfile.ZipInfo]) -> None:
         infos: The members to verify.
 
     Raises:
-        WorkbookError: W218 for the first member whose bytes do not match.
+        WorkbookError: F218 for the first member whose bytes do not match.
         zlib.error: A member's compressed data is damaged (mapped by the caller).
     """
     for info in infos:
@@ -88,7 +88,7 @@ def check_directory(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) ->
         limits: The limits to enforce.
 
     Raises:
-        WorkbookError: W204 for the first violation found.
+        WorkbookError: F204 for the first violation found.
     """
     if len(infos) > limits.max_zip_entries:
         _refuse(
@@ -105,7 +105,7 @@ def check_directory(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) ->
         if info.flag_bits & 0x1:
             refuse(
                 path,
-                "W201",
+                "F201",
                 f"the archive entry {name!r} is password-protected (encrypted): save an "
                 "unprotected copy",
             )
@@ -174,7 +174,7 @@ def check_prolog(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None
         info: The XML part.
 
     Raises:
-        WorkbookError: W205 when a DOCTYPE is found, or W204 when no root element appears
+        WorkbookError: F205 when a DOCTYPE is found, or F204 when no root element appears
             within 64 KiB.
     """
     parser = xml.parsers.expat.ParserCreate()
@@ -221,7 +221,7 @@ def _check_doctype(path: Path, name: str, prolog: bytes) -> None:
 def _doctype_found(path: Path, name: str) -> NoReturn:
     refuse(
         path,
-        "W205",
+        "F205",
         f"the workbook part {name!r} declares a DOCTYPE, which Excel and LibreOffice never "
         "write (XML entity attack): the file is refused",
         found=name,
@@ -260,7 +260,7 @@ def _check_name(path: Path, name: str, seen: set[str]) -> None:
 def _refuse(path: Path, message: str, found: object = None) -> NoReturn:
     refuse(
         path,
-        "W204",
+        "F204",
         message,
         found=found,
         hint="if the file is genuine, open it in Excel or LibreOffice and save a fresh copy",

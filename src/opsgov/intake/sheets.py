@@ -78,7 +78,7 @@ def read_sheets(
             kind = _sheet_kind(meta.typ)
             book.notes.append(
                 make_issue(
-                    "W216",
+                    "F216",
                     f"the {kind} {meta.name!r} holds no table cells: skipped",
                     location=Location(file=str(path), sheet=meta.name),
                 )
@@ -101,7 +101,7 @@ def read_sheets(
             )
             book.notes.append(
                 make_issue(
-                    "W211",
+                    "F211",
                     f"the sheet {meta.name!r} is {words}; it is read only when named explicitly",
                     location=Location(file=str(path), sheet=meta.name),
                     found=visibility.value,
@@ -164,7 +164,7 @@ def _read_sheet(
     if budget.cells > limits.max_cells:
         refuse(
             path,
-            "W206",
+            "F206",
             f"the sheets hold more than {limits.max_cells:,} cells (the sheet {name!r} spans "
             f"{height:,} rows by {width:,} columns)",
             sheet=name,
@@ -174,7 +174,7 @@ def _read_sheet(
     if (n_rows, n_cols) != (height, width):
         notes.append(
             make_issue(
-                "W215",
+                "F215",
                 f"the sheet {name!r} has {height:,} rows by {width:,} columns; only the first "
                 f"{n_rows:,} rows and {n_cols:,} columns were read",
                 location=Location(file=str(path), sheet=name),
@@ -243,7 +243,7 @@ def _checked_rows(
             if budget.chars > limits.max_total_chars:
                 refuse(
                     path,
-                    "W206",
+                    "F206",
                     f"the file holds more than {limits.max_total_chars:,} characters of text "
                     f"(reached on the sheet {name!r})",
                     sheet=name,
@@ -263,7 +263,7 @@ def _check_cells(
         if type(value) is str and len(value) > limits.max_cell_chars:
             refuse(
                 path,
-                "W206",
+                "F206",
                 f"the cell holds {len(value):,} characters; a cell holds at most "
                 f"{limits.max_cell_chars:,}",
                 sheet=sheet,
@@ -294,7 +294,7 @@ def _apply_facts(sheet: RawSheet, facts: CellFacts) -> None:
 def formula_notes(
     path: Path, book: RawWorkbook, facts: dict[str, CellFacts], full_calc: bool
 ) -> None:
-    """Add W210 (formulas without results) and W213 (results that may be placeholders).
+    """Add F210 (formulas without results) and F213 (results that may be placeholders).
 
     Args:
         path: The file, for locations.
@@ -311,7 +311,7 @@ def formula_notes(
             first_row, first_col = missing[0]
             book.notes.append(
                 make_issue(
-                    "W210",
+                    "F210",
                     f"{len(missing):,} cell{'s' if len(missing) > 1 else ''} on the sheet "
                     f"{sheet.name!r} hold{'' if len(missing) > 1 else 's'} a formula without a "
                     f"stored result ({shown}{more}) and read as empty: open the file in Excel "
@@ -328,7 +328,7 @@ def formula_notes(
     if full_calc and stale:
         book.notes.append(
             make_issue(
-                "W213",
+                "F213",
                 f"the workbook asks to be recalculated when opened, and {stale:,} formula "
                 "results stored in it may be placeholders written by a program that does not "
                 "calculate: open the file in Excel or LibreOffice and save it",

@@ -435,7 +435,7 @@ def inflate(path: Path, info: zipfile.ZipInfo, *, verify: bool = False) -> Itera
     Raises:
         zipfile.BadZipFile: The member's local header is damaged.
         zlib.error: The compressed data is damaged.
-        WorkbookError: W218, when `verify` and the bytes do not match the checksum.
+        WorkbookError: F218, when `verify` and the bytes do not match the checksum.
     """
     if not verify:
         yield from _inflate(path, info)

@@ -109,7 +109,7 @@ def read_spreadsheet(
                     if declared.kind in _MACRO_SHEETS:
                         refuse(
                             path,
-                            "W203",
+                            "F203",
                             f"the workbook holds an Excel 4.0 macro sheet ({declared.name!r}), "
                             "which cannot be read: delete that sheet, or copy the data sheets "
                             "into a new .xlsx",
@@ -141,7 +141,7 @@ def read_spreadsheet(
         if ods_errors:
             book.notes.append(
                 make_issue(
-                    "W212",
+                    "F212",
                     f"{ods_errors:,} cell{'s hold' if ods_errors > 1 else ' holds'} an error "
                     "value (such as #DIV/0!), which reads as empty in .ods files; save the "
                     "file as .xlsx to see where",
@@ -155,7 +155,7 @@ def read_spreadsheet(
     if fmt in (FileFormat.XLS, FileFormat.XLSB):
         book.notes.append(
             make_issue(
-                "W212",
+                "F212",
                 f"in {fmt.value} files, cells holding Excel errors (#DIV/0!, #N/A, ...) read as "
                 "empty; save the file as .xlsx to tell errors from blanks",
                 location=Location(file=str(path)),
@@ -204,7 +204,7 @@ def _check_extent(path: Path, name: str, scan: Extent, limits: Limits) -> None:
     if scan.max_row > EXCEL_MAX_ROWS or scan.max_col > EXCEL_MAX_COLS:
         refuse(
             path,
-            "W206",
+            "F206",
             f"the sheet {name!r} has cells outside Excel's grid of {EXCEL_MAX_ROWS:,} rows by "
             f"{EXCEL_MAX_COLS:,} columns (up to row {scan.max_row:,}, column "
             f"{scan.max_col:,}): no spreadsheet program writes such a file",
@@ -213,7 +213,7 @@ def _check_extent(path: Path, name: str, scan: Extent, limits: Limits) -> None:
     if scan.cells > limits.max_cells:
         refuse(
             path,
-            "W206",
+            "F206",
             f"the sheet {name!r} spans {scan.max_row:,} rows by {scan.max_col:,} columns, "
             f"{scan.cells:,} cells (limit {limits.max_cells:,})",
             sheet=name,
@@ -233,7 +233,7 @@ def _measure(path: Path, alias: Path, limits: Limits) -> None:
         if cells > limits.max_cells or total > limits.max_cells:
             refuse(
                 path,
-                "W206",
+                "F206",
                 f"the sheet {name!r} spans {cells:,} cells (limit {limits.max_cells:,} for the "
                 "file)",
                 sheet=name,
