@@ -213,3 +213,30 @@ def _others() -> list[Path]:
     month = sm.SAMPLE_WORKSPACE / "inbox" / PERIOD
     invoice = "ACME_invoice_2026-10.xlsx"  # read by `opsgov credits`, never scored
     return [p for p in month.iterdir() if p.name not in RENAMED and p.name != invoice]
+
+
+def _lint(root: Path, code: int) -> list[dict[str, Any]]:
+    result = invoke(["lint", str(root), "--format", "json"], code)
+    issues: list[dict[str, Any]] = json.loads(result.stdout)["issues"]
+    return issues
+
+
+def test_lint_refuses_a_profile_vendor_the_registry_does_not_have(shared_names: Path) -> None:
+    path = shared_names / "profiles" / "acme_daily_ops.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("vendor: acme_bpo", "vendor: acme"), "utf-8")
+    line = 1 + text.splitlines().index("vendor: acme_bpo")
+    [issue] = [i for i in _lint(shared_names, 1) if i["code"] == "D154"]
+    assert (issue["file"].endswith("acme_daily_ops.yaml"), issue["line"]) == (True, line)
+    assert issue["found"] == "acme" and "`acme_bpo`" in issue["hint"]
+
+
+def test_lint_warns_of_two_profiles_no_rule_can_tell_apart(shared_names: Path) -> None:
+    _add_profile(shared_names, "acme_daily_ops", "acme_daily_ops_copy")
+    # a vendor-less copy of the in-house profile with another sheet is told apart by content
+    _add_profile(
+        shared_names, "inhouse_daily_metrics", "other", vendor=None, sheet={"name": "Other"}
+    )
+    [issue] = [i for i in _lint(shared_names, 0) if i["code"] == "D153"]
+    assert issue["severity"] == "warning"
+    assert "`acme_daily_ops`" in issue["message"] and "`acme_daily_ops_copy`" in issue["message"]

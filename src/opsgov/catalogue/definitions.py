@@ -241,6 +241,23 @@ DEFINITION_CODES: tuple[CodeSpec, ...] = (
         "belongs, for example).",
     ),
     _c(
+        "D153",
+        "profiles that would tie",
+        W,
+        "Two intake profiles have the same files pattern (or paths), vendors that do not tell "
+        "them apart (the same one, or one without `vendor:`), and the same sheet choice, so only "
+        "their header rows can decide which reads a file; a file both fit is read by neither "
+        "(V326). Give each its vendor, its own pattern or sheet, or keep one.",
+    ),
+    _c(
+        "D154",
+        "profile vendor not in the registry",
+        E,
+        "A profile's `vendor:` is not a vendor id of the registry. Files are routed to the "
+        "profiles of the vendor of the site their name gives, so this profile would read no "
+        "file named for a registered site.",
+    ),
+    _c(
         "D156",
         "column shared badly",
         E,

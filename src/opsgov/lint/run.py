@@ -18,6 +18,7 @@ from opsgov.lint.framework import check_overrides, check_structure, check_target
 from opsgov.lint.playbook import check_playbook_among, check_workspace_owners
 from opsgov.lint.profile import check_profile
 from opsgov.lint.registry import check_registry
+from opsgov.lint.routing import check_routing
 from opsgov.models.common import Definition
 from opsgov.models.contract import Contract
 from opsgov.models.framework import Framework
@@ -293,6 +294,15 @@ def lint_paths(paths: Sequence[Path]) -> FindingsReport:
         elif isinstance(definition, Contract):
             session.issues.extend(_contract(session, doc, definition))
     session.issues.extend(_one_contract_per_vendor(session))
+    registry = _only(session, Registry)
+    profiles = [
+        (session.display[p], ld.doc, ld.definition)
+        for p, ld in session.loaded.items()
+        if isinstance(ld.definition, Profile) and ld.doc is not None
+    ]
+    session.issues.extend(
+        check_routing(profiles, registry if isinstance(registry, Registry) else None)
+    )
     return FindingsReport.build("lint", list(session.display.values()), session.issues)
 
 
