@@ -224,7 +224,7 @@ def route(
         reasons, failed = (
             None,
             [relocate(i, display) for i in exc.issues]
-            or [make_issue("W200", exc.message, location=where)],
+            or [make_issue("F200", exc.message, location=where)],
         )
     if reasons is None:  # the file cannot be opened: the reader's findings say why
         return Routed(None, issues=failed)
