@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.console import Console
 from rich.text import Text
 
 from opsgov.cli.common import report_errors
 from opsgov.cli.credit_explain import explain_credit_command
 from opsgov.cli.validate import PeriodOption, check_period
 from opsgov.cli.workspace import WorkspaceOption, workspace_root
-from opsgov.console import make_console
+from opsgov.console import format_measure, format_plain, make_console, plain_table
 from opsgov.errors import OpsgovError
-from opsgov.explain import explain
+from opsgov.explain import Explanation, explain
 from opsgov.pipeline import load_definitions, score
 from opsgov.render.formatting import STATUS_LABEL, format_value
 from opsgov.validate.rows import period_bounds
@@ -71,23 +71,19 @@ def explain_command(
     r, t, cur = e.result, e.result.target, card.reporting_currency
     fmt = info.format if info else "decimal"
     console = make_console()
-    where = "global" if level == "global" else f"at {level} {scope_id}"
+    kinds = {m.id: m.kind for m in defs.framework.measures}
+    name = f" ({e.scope.name})" if level != "global" and e.scope.name else ""
+    where = "global" if level == "global" else f"at {level} {scope_id}{name}"
     console.print(Text.assemble((kpi, "bold"), f" {where}, {period}"))
-    console.print(f"formula: {e.formula}", markup=False)
-    table = Table(
-        "measure",
-        "value (rolled up)",
-        title="measures, summed by their roll-up rule",
-        title_justify="left",
+    console.print(f"formula: {e.formula}")
+    table = plain_table(
+        "measures, summed by their roll-up rule", ("measure", "left"), ("value", "right")
     )
     for measure, value in e.measures.items():
-        table.add_row(measure, "\u2014" if value is None else f"{value:,.6g}")
+        table.add_row(Text(measure), format_measure(value, kinds.get(measure, "count"), cur))
     console.print(table)
-    console.print(
-        f"value: {format_value(r.value, fmt, cur)} "
-        f"({'no value' if r.value is None else f'{r.value:.6g}'})",
-        markup=False,
-    )
+    raw = "no value" if r.value is None else format_plain(r.value)
+    console.print(f"value: {format_value(r.value, fmt, cur)} ({raw})")
     if card.invalid_rows_excluded:
         console.print(
             f"{card.invalid_rows_excluded} rows with errors were left out of these figures.",
@@ -98,47 +94,43 @@ def explain_command(
         f"amber {format_value(t.amber, fmt, cur)}"
         + (f"; band green {t.band_green}, amber {t.band_amber}" if t.band_green else "")
         + (
-            f"; minimum sample {t.min_sample:g} (sample {r.sample:g})"
+            f"; minimum sample {format_plain(t.min_sample)} (sample {format_plain(r.sample)})"
             if t.min_sample is not None and r.sample is not None
             else ""
-        ),
-        markup=False,
-    )
-    console.print(f"from: {t.source}" + (f" ({t.reason})" if t.reason else ""), markup=False)
-    console.print(f"status: {STATUS_LABEL[r.status]}", markup=False)
-    for step in e.score_steps:
-        console.print(f"score: {step}", markup=False)
-    if e.lineage:
-        cells = Table(
-            "site",
-            "measure",
-            "file",
-            "sheet",
-            "column",
-            "rows",
-            "fx",
-            title="cells",
-            title_justify="left",
         )
-        for column in cells.columns:
-            column.overflow = "fold"  # file names wrap; never cut short
-        for entry in e.lineage:
-            for span in entry.cells:
-                fx = (
-                    f"{entry.currency} x {entry.fx_rate:g}"
-                    if entry.fx_rate is not None and entry.currency
-                    else ""
-                )
-                cells.add_row(
-                    entry.site,
-                    entry.measure,
-                    span.file,
-                    span.sheet,
-                    f"{span.column} ({span.header})",
-                    span.rows,
-                    fx,
-                )
-        console.print(cells)
+    )
+    console.print(f"from: {t.source}" + (f" ({t.reason})" if t.reason else ""))
+    console.print(f"status: {STATUS_LABEL[r.status]}")
+    for step in e.score_steps:
+        console.print(f"score: {step}")
+    _print_cells(console, e)
+
+
+def _print_cells(console: Console, e: Explanation) -> None:
+    """The cells behind the measures, one table per file and sheet (paths never wrap)."""
+    groups: dict[tuple[str, str], list[tuple[str, str, str, str, str]]] = {}
+    for entry in e.lineage:
+        fx = (
+            f"{entry.currency} x {entry.fx_rate:g}"
+            if entry.fx_rate is not None and entry.currency
+            else ""
+        )
+        for span in entry.cells:
+            groups.setdefault((span.file, span.sheet), []).append(
+                (entry.site, entry.measure, f"{span.column} ({span.header})", span.rows, fx)
+            )
+    if groups:
+        console.print("cells", style="bold")
+    for (file, sheet), rows in groups.items():
+        console.print(Text.assemble((file, "bold"), f", sheet {sheet!r}"), soft_wrap=True)
+        table = plain_table(
+            None, ("site", "left"), ("measure", "left"), ("column", "left"), ("rows", "left")
+        )
+        if any(row[4] for row in rows):
+            table.add_column("fx", overflow="fold")
+        for row in rows:
+            table.add_row(*(Text(cell) for cell in row[: len(table.columns)]))
+        console.print(table)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from opsgov.atomic import write_text
 from opsgov.cli.common import report_errors
@@ -57,7 +58,7 @@ def _definitions(workspace: Path | None) -> tuple[Framework, Registry | None]:
 
 def _print(result: InspectResult) -> None:
     console = make_console()
-    console.print(f"[bold]{result.file}[/]: {result.format}", highlight=False)
+    console.print(Text.assemble((result.file, "bold"), f": {result.format}"))
     if result.text_format:
         tf = result.text_format
         console.print(
@@ -70,10 +71,12 @@ def _print(result: InspectResult) -> None:
     for sheet in result.sheets:
         state = "" if sheet.visibility == "visible" else f" ({sheet.visibility})"
         header = f"header on row {sheet.header_row}" if sheet.header_row else "no header row found"
+        console.print()
         console.print(
-            f"\n[bold]Sheet {sheet.name!r}{state}[/]: {sheet.used_range or 'empty'}, {header}, "
-            f"{sheet.data_rows} data rows",
-            highlight=False,
+            Text.assemble(
+                (f"Sheet {sheet.name!r}{state}", "bold"),
+                f": {sheet.used_range or 'empty'}, {header}, {sheet.data_rows} data rows",
+            )
         )
         if not sheet.columns:
             continue

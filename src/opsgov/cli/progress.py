@@ -27,9 +27,9 @@ def file_progress(enabled: bool, delay: float = 1.0) -> Iterator[ProgressCallbac
         return
     progress = Progress(
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total} files"),
+        TextColumn("{task.completed}/{task.total} files", markup=False),
         TimeElapsedColumn(),
         console=console,
         transient=True,
