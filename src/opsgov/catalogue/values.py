@@ -46,7 +46,10 @@ VALUE_CODES: tuple[CodeSpec, ...] = (
         "below the minimum",
         E,
         "The value is below the lowest valid value for the measure (negative counts or "
-        "durations, for example).",
+        "durations, for example). Values made from this cell (an average per item or a "
+        "percentage of it, turned back into a total) are not computed and get no finding of "
+        "their own: the message names them, so fixing this one cell fixes them too. The same "
+        "holds for V305 and V316.",
     ),
     _c(
         "V305",

@@ -309,6 +309,7 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
         blanks=blanks,
         keys={name: text_column(cells_of(i)) for name, i in plan.keys.items()},
         derived=frozenset(m for _, c, _ in plan.measures.values() if c.base for m in c.fills),
+        bases={m: c.base for _, c, _ in plan.measures.values() if c.base for m in c.fills},
     )
     return block, issues
 

@@ -51,6 +51,8 @@ class Block:
     """Required measure -> rows whose cell is blank (not bad: bad cells are reported already)."""
     derived: frozenset[str] = frozenset()
     """Measures computed from a share or an average of another column (not whole counts)."""
+    bases: dict[str, str] = field(default_factory=dict)
+    """Derived measure -> the measure it was multiplied by (its `percent_of` or `per`)."""
 
     def __len__(self) -> int:
         return int(self.rows.shape[0])
@@ -70,6 +72,7 @@ class Block:
             keys={k: [v[i] for i in picked] for k, v in self.keys.items()},
             blanks={m: v[keep] for m, v in self.blanks.items()},
             derived=self.derived,
+            bases=self.bases,
         )
 
     def date_of(self, index: int) -> dt.date | None:

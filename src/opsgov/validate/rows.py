@@ -15,34 +15,45 @@ from opsgov.formula.vector import compile_vector
 from opsgov.harmonise.table import Block
 from opsgov.issues import Issue, Severity, make_issue
 from opsgov.models.framework import Framework
+from opsgov.validate.causes import dependents, dependents_note, not_computed
 
 
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
 
 
-def check_bounds(block: Block, framework: Framework) -> Iterator[Issue]:
-    """V304/V305 for values outside a measure's bounds; V316 for fractional counts.
+_Failure = tuple[str, str, npt.NDArray[np.bool_], str, str]
+"""(code, measure, rows, what, expected): one bound a measure's cells break."""
 
-    An average of a count (a `snapshot_avg` measure such as average headcount) is a fraction
-    by nature, so only counts of whole things are held to whole numbers.
-    """
-    src = block.source
+
+def _bound_failures(block: Block, framework: Framework) -> list[_Failure]:
+    """Every bound check of every measure, with the rows that break it."""
+    failures: list[_Failure] = []
     for measure_id, values in block.measures.items():
         measure = framework.measure(measure_id)
         if measure is None:
             continue
-        header = src.headers.get(measure_id, measure_id)
         low, high = measure.effective_minimum, measure.maximum
-        tests: list[tuple[str, npt.NDArray[np.bool_], str, str]] = []
         with np.errstate(invalid="ignore"):
             if low is not None:
-                tests.append(
-                    ("V304", values < low, f"below the minimum {low:g}", f"at least {low:g}")
+                failures.append(
+                    (
+                        "V304",
+                        measure_id,
+                        values < low,
+                        f"below the minimum {low:g}",
+                        f"at least {low:g}",
+                    )
                 )
             if high is not None:
-                tests.append(
-                    ("V305", values > high, f"above the maximum {high:g}", f"at most {high:g}")
+                failures.append(
+                    (
+                        "V305",
+                        measure_id,
+                        values > high,
+                        f"above the maximum {high:g}",
+                        f"at most {high:g}",
+                    )
                 )
             if (
                 measure.kind == "count"
@@ -50,23 +61,71 @@ def check_bounds(block: Block, framework: Framework) -> Iterator[Issue]:
                 and measure_id not in block.derived
             ):
                 fractional = ~np.isnan(values) & (values != np.floor(values))
-                tests.append(("V316", fractional, "not a whole number", "a whole number"))
-        for code, mask, what, expected in tests:
-            for i in np.flatnonzero(mask):
-                yield make_issue(
-                    code,
-                    f"{header}: {_fmt(values[i])} is {what} ({measure.name})",
-                    location=src.cell(int(block.rows[i]), measure_id),
-                    field=header,
-                    found=_fmt(values[i]),
-                    expected=expected,
+                failures.append(
+                    ("V316", measure_id, fractional, "not a whole number", "a whole number")
                 )
+    return failures
+
+
+def _bad_rows(failures: list[_Failure]) -> dict[str, npt.NDArray[np.bool_]]:
+    """Measure -> rows whose own cell breaks one of its bounds."""
+    bad: dict[str, npt.NDArray[np.bool_]] = {}
+    for _, measure_id, mask, _, _ in failures:
+        bad[measure_id] = mask | bad[measure_id] if measure_id in bad else mask
+    return bad
+
+
+def _blocked(block: Block, framework: Framework) -> dict[str, npt.NDArray[np.bool_]]:
+    """Derived measure -> rows not computed because a cell they depend on is bad."""
+    return not_computed(block, _bad_rows(_bound_failures(block, framework)))
+
+
+def check_bounds(block: Block, framework: Framework) -> Iterator[Issue]:
+    """V304/V305 for values outside a measure's bounds; V316 for fractional counts.
+
+    An average of a count (a `snapshot_avg` measure such as average headcount) is a fraction
+    by nature, so only counts of whole things are held to whole numbers. A value derived from
+    a bad cell (an AHT per item times a negative item count) is not computed: it gets no
+    finding of its own, and the finding at the bad cell names it (`opsgov.validate.causes`).
+    One cell feeding several measures gets one finding per check.
+    """
+    src = block.source
+    failures = _bound_failures(block, framework)
+    blocked = not_computed(block, _bad_rows(failures))
+    # One finding per check and cell: a cell feeding several measures (`also`) is one cause,
+    # and what depends on any of them is named at it.
+    found: dict[tuple[str, int, int | None], tuple[_Failure, int, list[str]]] = {}
+    for failure in failures:
+        code, measure_id, mask, _, _ = failure
+        if measure_id in blocked:
+            mask = mask & ~blocked[measure_id]
+        for index in np.flatnonzero(mask).tolist():
+            row = int(block.rows[index])
+            key = (code, row, src.columns.get(measure_id))
+            _, _, after = found.setdefault(key, (failure, index, []))
+            after.extend(d for d in dependents(block, blocked, measure_id, index) if d not in after)
+    for (code, row, _), ((_, measure_id, _, what, expected), i, after) in found.items():
+        measure = framework.measure(measure_id)
+        assert measure is not None  # failures are only found for the framework's measures
+        value = _fmt(block.measures[measure_id][i])
+        header = src.headers.get(measure_id, measure_id)
+        where = src.cell(row, measure_id)
+        yield make_issue(
+            code,
+            f"{header}: {value} is {what} ({measure.name})"
+            + dependents_note(block, after, row, where.cell),
+            location=where,
+            field=header,
+            found=value,
+            expected=expected,
+        )
 
 
 def check_rules(block: Block, framework: Framework) -> Iterator[Issue]:
     """V310 for every row that fails one of the framework's checks."""
     src = block.source
     n = len(block)
+    blocked = _blocked(block, framework) if block.bases else {}
     for check in framework.checks:
         try:
             node = parse(check.condition)
@@ -78,7 +137,11 @@ def check_rules(block: Block, framework: Framework) -> Iterator[Issue]:
         result = compile_vector(node)(block.measures, n)
         severity = Severity(check.severity)
         first = refs[0]
-        for i in np.flatnonzero(result == 0):
+        failing = result == 0
+        for ref in refs:  # a value not computed (it depends on a bad cell) is not checked
+            if ref in blocked:
+                failing &= ~blocked[ref]
+        for i in np.flatnonzero(failing):
             shown = ", ".join(
                 f"{_label(block, r)} = {_fmt(block.measures[r][i])}" for r in dict.fromkeys(refs)
             )
