@@ -23,7 +23,7 @@ from opsgov.issues import Issue, Location, Severity, make_issue
 from opsgov.lint.run import lint_workspace
 from opsgov.models.common import Definition
 from opsgov.models.contract import Contract
-from opsgov.models.framework import NUMERIC_KINDS, Framework
+from opsgov.models.framework import Framework
 from opsgov.models.profile import Profile
 from opsgov.models.registry import Registry, Site
 from opsgov.models.results import FileRead, Scorecard
@@ -31,6 +31,7 @@ from opsgov.models.workspace import Workspace
 from opsgov.playbooks.triggers import workspace_triggers
 from opsgov.route import choose_sheets, csv_options, forced, isolated, relocate, route
 from opsgov.score.card import ScoreInputs, build_scorecard
+from opsgov.validate.reporting import missing_measures, reported
 from opsgov.validate.rows import (
     check_bounds,
     check_period,
@@ -226,39 +227,16 @@ def live_in(site: Site, period: str) -> bool:
 
 
 def _completeness(defs: Definitions, run: ValidationRun, period: str) -> list[Issue]:
-    inputs = defs.name(defs.inputs(period))
-    supplied: dict[str, set[str]] = {}
-    for block in run.blocks:
-        for site_id in set(block.site):
-            if site_id is not None:
-                supplied.setdefault(site_id, set()).update(block.measures, block.categories)
-    issues: list[Issue] = []
-    required = [m for m in defs.framework.measures if m.required and m.kind in NUMERIC_KINDS]
-    for site in defs.registry.sites:
-        if not live_in(site, period):
-            continue
-        if site.id not in supplied:
-            issues.append(
-                make_issue(
-                    "V314",
-                    f"live site {site.id} ({site.name}, {site.vendor}) "
-                    f"has sent no file for {period}",
-                    location=Location(file=inputs),
-                    found=site.id,
-                )
-            )
-            continue
-        for measure in required:
-            if measure.id not in supplied[site.id]:
-                issues.append(
-                    make_issue(
-                        "V323",
-                        f"no file of {site.id}'s month supplies `{measure.id}` ({measure.name})",
-                        location=Location(file=inputs),
-                        field=measure.id,
-                    )
-                )
-    return issues
+    live = [s for s in defs.registry.sites if live_in(s, period)]
+    return missing_measures(
+        defs.framework,
+        defs.registry,
+        defs.profiles,
+        run.blocks,
+        live,
+        defs.name(defs.inputs(period)),
+        period,
+    )
 
 
 def _block_issues(block: Block, defs: Definitions, period: str | None, match: Match) -> list[Issue]:
@@ -460,6 +438,7 @@ def score_inputs(
         excluded_rows=excluded,
         previous=previous,
         profiles=defs.profiles,
+        reported=reported(defs.framework, defs.registry, defs.profiles),
     )
 
 

@@ -409,13 +409,13 @@ def test_partly_reported_measures_leave_non_reporting_sites_out(
     for s in truth.sites:
         if s not in {"DUB1", "AUS1"}:
             result = kpi(card, "site", s, "automation_share")
-            assert result.value is None and result.status == "no_data"
+            assert result.value is None and result.status == "not_reported"
     appealing = [s for s in truth.sites if sm.SITE_LAYOUT[s] in {sm.ACME, sm.INHOUSE}]
     parts = [es.site_measures(truth, s) for s in appealing]
     overturned = sum(p["appeals_overturned"] for p in parts)
     decided = sum(p["appeals_decided"] for p in parts)
     assert kpi(card, "global", "global", "appeal_overturn").value == approx(overturned / decided)
-    assert kpi(card, "region", "LATAM", "appeal_overturn").status == "no_data"
+    assert kpi(card, "region", "LATAM", "appeal_overturn").status == "not_reported"
     # exposure_max_day is the worst single day among the sites that report it.
     worst = max(
         r.values["sensitive_exposure_max_day_seconds"]

@@ -450,8 +450,12 @@ def score_scope(
     parts: Mapping[str, Measures],
     where: Where,
     queue: str | None = None,
+    reported: Mapping[str, set[str]] | None = None,
 ) -> ExpectedScope:
-    """Every KPI, category and the composite of one scope from its sites' measures."""
+    """Every KPI, category and the composite of one scope from its sites' measures.
+
+    `reported`: site -> the measures its files hold over the month (default: its parts' own).
+    """
     fw = sm.framework()
     kpis: dict[str, ExpectedKpi] = {}
     for kpi in fw.kpis:
@@ -459,6 +463,10 @@ def score_scope(
         t = target_for(kpi, where)
         sample = own.get(kpi.min_sample.measure) if kpi.min_sample else None
         status = rag(kpi.direction, value, t, sample)
+        needs = FORMULAS[kpi.id].needs
+        held = reported or {site: set(p) for site, p in parts.items()}
+        if value is None and parts and not any(set(needs) <= held[site] for site in parts):
+            status = "not_reported"  # no site's files hold every measure the KPI needs
         points = (
             linear_score(kpi.direction, value, t)
             if kpi.category is not None and kpi.weight > 0 and status in RATED and value is not None
@@ -523,24 +531,27 @@ def expected_card(
     reg = sm.registry()
     sites = [s for s in reg.sites if s.id in truth.sites]
     measures = {s.id: site_measures(truth, s.id) for s in sites}
+    reported = {site: set(m) for site, m in measures.items()}
     measures.update(site_parts or {})
     out: dict[ScopeKey, ExpectedScope] = {}
-    out["global", "global", None] = score_scope("global", "global", measures, Where())
+    out["global", "global", None] = score_scope(
+        "global", "global", measures, Where(), reported=reported
+    )
     for region in reg.regions:
         members = {s.id: measures[s.id] for s in sites if s.region == region.id}
         if members:
             out["region", region.id, None] = score_scope(
-                "region", region.id, members, Where(region=region.id)
+                "region", region.id, members, Where(region=region.id), reported=reported
             )
     for vendor in reg.vendors:
         members = {s.id: measures[s.id] for s in sites if s.vendor == vendor.id}
         if members:
             out["vendor", vendor.id, None] = score_scope(
-                "vendor", vendor.id, members, Where(vendor=vendor.id)
+                "vendor", vendor.id, members, Where(vendor=vendor.id), reported=reported
             )
     for s in sites:
         out["site", s.id, None] = score_scope(
-            "site", s.id, {s.id: measures[s.id]}, Where(s.region, s.vendor, s.id)
+            "site", s.id, {s.id: measures[s.id]}, Where(s.region, s.vendor, s.id), reported=reported
         )
     for level in ("region", "vendor", "site"):
         _rank(v for k, v in out.items() if k[0] == level and k[2] is None)
@@ -553,7 +564,7 @@ def expected_card(
             and any(r.queue == queue for r in truth.rows(s.id))
         }
         out["global", "global", queue] = score_scope(
-            "global", "global", per_site, Where(), queue=queue
+            "global", "global", per_site, Where(), queue=queue, reported=reported
         )
         for s in sites:
             if s.id in per_site:
@@ -563,5 +574,6 @@ def expected_card(
                     {s.id: per_site[s.id]},
                     Where(s.region, s.vendor, s.id),
                     queue=queue,
+                    reported=reported,
                 )
     return out

@@ -267,6 +267,22 @@ DEFINITION_CODES: tuple[CodeSpec, ...] = (
         "categories and dates are never shared). Map each measure from one column only.",
     ),
     _c(
+        "D157",
+        "unknown reported measure",
+        E,
+        "A vendor's or site's `reports` or `does_not_report` names something that is not a "
+        "numeric measure of the framework (a KPI id, a typo), or names one measure in both "
+        "lists. List measure ids, such as the ones a KPI's formula uses.",
+    ),
+    _c(
+        "D158",
+        "reported measure nobody reads",
+        W,
+        "The registry says a site reports a measure, but no intake profile that reads the "
+        "site's files maps it, so it can never arrive and every month would report it missing "
+        "(V323). Map it in the profile, or take it out of `reports`.",
+    ),
+    _c(
         "D194",
         "KPI chain too deep",
         E,

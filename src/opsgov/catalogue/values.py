@@ -159,7 +159,11 @@ VALUE_CODES: tuple[CodeSpec, ...] = (
         "V323",
         "measure not supplied",
         E,
-        "No file of the site's month supplies a required measure.",
+        "No file of the site's month supplies measures the site reports: those the intake "
+        "profiles serving it read (required ones), plus the registry's `reports`, less its "
+        "`does_not_report`. One finding per site lists them and the profile whose file would "
+        "bring them. A measure the site does not report is no finding: its KPIs read 'not "
+        "reported'.",
     ),
     _c(
         "V324",

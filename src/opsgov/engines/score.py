@@ -44,6 +44,7 @@ from opsgov.pipeline import (
 )
 from opsgov.playbooks.triggers import workspace_triggers
 from opsgov.score.card import ScoreInputs, build_scorecard
+from opsgov.validate.reporting import reported
 
 EngineName = Literal["duckdb", "spark"]
 
@@ -185,6 +186,7 @@ def _card(
         findings=manifest.findings if manifest else {"error": 0, "warning": 0, "info": 0},
         excluded_rows=manifest.excluded_rows if manifest else 0,
         previous=previous,
+        reported=reported(defs.framework, defs.registry, defs.profiles),
     )
     card, computed = build_scorecard(inputs, month)
     listed = list(manifest.issues) if manifest else []

@@ -87,7 +87,7 @@ def _issue_sites(
     if issue.code in {"V314", "V318"}:
         return {issue.found} & known if issue.found else set()
     if issue.code == "V323":
-        return {s for s in known if issue.message.startswith(f"no file of {s}'s ")}
+        return {issue.found} & known if issue.found else set()
     loc = issue.location
     if loc is None:
         return set()

@@ -19,6 +19,7 @@ from opsgov.lint.playbook import check_playbook_among, check_workspace_owners
 from opsgov.lint.profile import check_profile
 from opsgov.lint.registry import check_registry
 from opsgov.lint.routing import check_routing
+from opsgov.lint.reporting import check_reporting
 from opsgov.models.common import Definition
 from opsgov.models.contract import Contract
 from opsgov.models.framework import Framework
@@ -266,6 +267,16 @@ def lint_paths(paths: Sequence[Path]) -> FindingsReport:
             )
         elif isinstance(definition, Registry):
             session.issues.extend(check_registry(doc, definition))
+            paired = [f for f, r in session.pairs.items() if r == path]
+            fw_path = paired[0] if paired else None
+            fw = session.loaded[fw_path].definition if fw_path else _only(session, Framework)
+            if isinstance(fw, Framework):
+                profiles = [
+                    ld.definition
+                    for ld in session.loaded.values()
+                    if isinstance(ld.definition, Profile)
+                ]
+                session.issues.extend(check_reporting(doc, definition, fw, profiles))
         elif isinstance(definition, Profile):
             framework = _framework_of(session, path)
             if definition.purpose == "invoice":

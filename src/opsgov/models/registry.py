@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from opsgov.models.common import Code, Definition, IsoDate, Text
+from opsgov.models.common import Code, Definition, IsoDate, Slug, Text
 
 SiteStatus = Literal["launching", "live", "closed"]
 VendorType = Literal["bpo", "in_house"]
@@ -19,7 +19,26 @@ class Region(Definition):
     name: Text = Field(description="Human name.")
 
 
-class Vendor(Definition):
+class Reporting(Definition):
+    """What a vendor's sites, or one site, report beyond or short of what its profiles read.
+
+    A site's lists are applied after its vendor's, so they win where the two disagree.
+    """
+
+    reports: list[Slug] = Field(
+        default_factory=list,
+        description="Measures to report beyond those the intake profiles serving the site read "
+        "(a measure the framework marks optional that the contract requires).",
+    )
+    does_not_report: list[Slug] = Field(
+        default_factory=list,
+        description="Measures not reported, though a profile reading the site's files maps "
+        "them: no finding when they are absent, and the KPIs built on them read 'not "
+        "reported' there.",
+    )
+
+
+class Vendor(Reporting):
     """A BPO vendor, or the company's own in-house operation."""
 
     id: Code = Field(description="Vendor id, such as `acme`.")
@@ -27,7 +46,7 @@ class Vendor(Definition):
     type: VendorType = Field(description="bpo (outsourced) or in_house.")
 
 
-class Site(Definition):
+class Site(Reporting):
     """One delivery site."""
 
     id: Code = Field(description="Site id as vendors write it in file names, such as `MNL1`.")
@@ -57,3 +76,7 @@ class Registry(Definition):
     def site(self, site_id: str) -> Site | None:
         """The site with this id, if registered."""
         return next((s for s in self.sites if s.id == site_id), None)
+
+    def vendor(self, vendor_id: str) -> Vendor | None:
+        """The vendor with this id, if registered."""
+        return next((v for v in self.vendors if v.id == vendor_id), None)

@@ -15,7 +15,9 @@ from opsgov.issues import Issue, Severity
 SCORECARD_SCHEMA_VERSION = 1
 
 Level = Literal["site", "vendor", "region", "global"]
-Status = Literal["green", "amber", "red", "insufficient_data", "no_data", "not_rated"]
+Status = Literal[
+    "green", "amber", "red", "insufficient_data", "no_data", "not_reported", "not_rated"
+]
 
 
 class Result(BaseModel):

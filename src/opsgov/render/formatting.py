@@ -12,6 +12,7 @@ STATUS_LABEL = {
     "red": "Red",
     "insufficient_data": "Insufficient data",
     "no_data": "No data",
+    "not_reported": "Not reported",
     "not_rated": "-",
 }
 

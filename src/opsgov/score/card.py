@@ -33,6 +33,7 @@ from opsgov.models.results import (
 from opsgov.models.workspace import Workspace
 from opsgov.score.rating import rag, score
 from opsgov.score.targets import Scope, resolve_target
+from opsgov.validate.reporting import Reported, not_reported
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class ScoreInputs:
     previous: Scorecard | None = None
     profiles: Sequence[Profile] = ()
     """The intake profiles that read the blocks: their units name a likely cause."""
+    reported: Reported | None = None
+    """Site -> the measures it is expected to report; None: every site reports everything."""
 
 
 def _composite_status(value: float | None, framework: Framework) -> Status:
@@ -84,6 +87,7 @@ class _Scorer:
     def __init__(self, inputs: ScoreInputs) -> None:
         self.inputs = inputs
         self.framework = inputs.framework
+        self.needs = KpiEngine.build(inputs.framework).needs
         self.previous = {
             (s.level, s.id, s.queue): s for s in (inputs.previous.scopes if inputs.previous else [])
         }
@@ -107,6 +111,8 @@ class _Scorer:
             value = values.kpis.get(kpi.id)
             sample = values.samples.get(kpi.id) if kpi.min_sample else None
             status = rag(kpi, value, target, sample)
+            if value is None and not_reported(self.needs[kpi.id], sites, self.inputs.reported):
+                status = "not_reported"
             before = previous.kpi(kpi.id) if previous else None
             prior = before.value if before else None
             kpis.append(
