@@ -18,8 +18,8 @@ from opsgov.lint.framework import check_overrides, check_structure, check_target
 from opsgov.lint.playbook import check_playbook_among, check_workspace_owners
 from opsgov.lint.profile import check_profile
 from opsgov.lint.registry import check_registry
-from opsgov.lint.routing import check_routing
 from opsgov.lint.reporting import check_reporting
+from opsgov.lint.routing import check_routing
 from opsgov.models.common import Definition
 from opsgov.models.contract import Contract
 from opsgov.models.framework import Framework
@@ -271,12 +271,12 @@ def lint_paths(paths: Sequence[Path]) -> FindingsReport:
             fw_path = paired[0] if paired else None
             fw = session.loaded[fw_path].definition if fw_path else _only(session, Framework)
             if isinstance(fw, Framework):
-                profiles = [
+                readers = [
                     ld.definition
                     for ld in session.loaded.values()
                     if isinstance(ld.definition, Profile)
                 ]
-                session.issues.extend(check_reporting(doc, definition, fw, profiles))
+                session.issues.extend(check_reporting(doc, definition, fw, readers))
         elif isinstance(definition, Profile):
             framework = _framework_of(session, path)
             if definition.purpose == "invoice":
