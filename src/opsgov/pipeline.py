@@ -40,6 +40,7 @@ from opsgov.validate.rows import (
     missing_values,
     period_bounds,
 )
+from opsgov.validate.unread import Unread, fold_unread
 from opsgov.workspace import display_path, resolve_ref
 
 
@@ -119,6 +120,8 @@ class ValidationRun:
     """File as displayed -> its path."""
     matches: dict[str, Match] = field(default_factory=dict)
     """File as displayed -> the profile that read it and what its name says."""
+    unread: dict[str, Unread] = field(default_factory=dict)
+    """File as displayed -> what could not be read from it, and why (its first error)."""
     reads: list[FileRead] = field(default_factory=list)
     """Each file: the profile that read it, how it was chosen, its sites and rows read."""
 
@@ -150,7 +153,7 @@ def _read_here(
             extent_first=extent_first,
         )
     except WorkbookError as exc:
-        return [], list(exc.issues) or [
+        return [], [relocate(issue, display) for issue in exc.issues] or [
             make_issue("F200", exc.message, location=Location(file=display))
         ]
     issues = [relocate(note, display) for note in book.notes]
@@ -327,6 +330,10 @@ def validate(
         with paused_gc():
             blocks, issues = _read_one(match, defs, display, limits)
         run.issues.extend(issues)
+        if not blocks:
+            cause = next((i for i in issues if i.severity == Severity.ERROR), None)
+            if cause is not None:
+                run.unread[display] = Unread(display, match, cause)
         for block in blocks:
             run.blocks.append(block)
             by_profile.setdefault(block.source.profile, []).append(block)
@@ -342,7 +349,10 @@ def validate(
         with paused_gc():
             run.issues.extend(duplicate_keys(blocks))
     if period is not None and not explicit:
-        run.issues.extend(_completeness(defs, run, period))
+        missing = _completeness(defs, run, period)
+        run.issues.extend(
+            fold_unread(missing, run.unread, run.blocks, defs.registry, defs.framework)
+        )
         run.issues.extend(fx_coverage(defs, period))
     return run
 

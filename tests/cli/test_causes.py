@@ -15,10 +15,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import invoke
+from tests.conftest import REPO, invoke
 from tests.support.libreoffice import convert
 
 PERIOD = "2026-10"
+SAMPLE = REPO / "sample_data"
 FILE = "MNL1_actions_2026-10.xlsx"
 PROFILE = """\
 kind: intake_profile
@@ -129,3 +130,51 @@ def test_a_derived_value_out_of_range_on_a_good_base_is_still_its_own_finding(
     got = [(i["code"], i["cell"]) for i in _findings(root)]
     assert ("V306", "E2") in got
     assert not [cell for _, cell in got if cell == "C2"]
+
+
+ACME_FILE = "inbox/2026-10/HYD1_ops_2026-10.xlsx"
+
+
+def _acme_measures() -> list[str]:
+    """The numeric measures Acme's profile maps, in its order: all but the queue column."""
+    import yaml
+
+    profile = yaml.safe_load((SAMPLE / "profiles" / "acme_daily_ops.yaml").read_text("utf-8"))
+    return [c["measure"] for c in profile["columns"] if c["measure"] != "queue"]
+
+
+@pytest.mark.parametrize(
+    ("content", "causes"),
+    [
+        (b"", [("F207", "error")]),
+        (
+            b"Date,Queue,Items Handled\n2026-10-01,General Moderation,5\n",
+            [("F202", "warning"), ("V325", "error")],
+        ),
+    ],
+    ids=["empty", "csv-named-xlsx"],
+)
+def test_an_unreadable_file_shows_its_cause_first_then_one_line_for_its_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, causes: list[tuple[str, str]]
+) -> None:
+    root = tmp_path / "ws"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("out", "flawed"))
+    (root / ACME_FILE).write_bytes(content)
+    monkeypatch.chdir(root)
+    result = invoke(["validate", "--period", PERIOD, "--format", "json"], 1)
+    issues = json.loads(result.stdout)["issues"]
+    at_file = [(i["code"], i["severity"]) for i in issues if i["file"] == ACME_FILE]
+    assert at_file == [*causes, ("V343", "error")]
+    (line,) = [i for i in issues if i["code"] == "V343"]
+    lost = _acme_measures()
+    assert len(lost) == 25
+    assert line["found"] == "HYD1"
+    assert "lacks the 25 measures this file would have supplied" in line["message"]
+    assert f"could not be read ({causes[-1][0]})" in line["message"]
+    assert ", ".join(f"`{m}`" for m in lost[:6]) + " and 19 more" in line["message"]
+    # No finding of HYD1's month is a symptom of the file: no V323 and no 'sent no file'.
+    assert not [i for i in issues if i["code"] in {"V314", "V323"}]
+    # In the text the reader meets the cause first, then the one line.
+    text = invoke(["validate", "--period", PERIOD], 1).stdout
+    cause_at = text.index(f"error {causes[-1][0]}")
+    assert cause_at < text.index("error V343") and "V323" not in text

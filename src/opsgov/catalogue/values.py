@@ -236,4 +236,14 @@ VALUE_CODES: tuple[CodeSpec, ...] = (
         "but none of its figures is the sum of the rows above: rows may be missing or repeated "
         "in the file, or the row may be data. Check it against the vendor's own totals.",
     ),
+    _c(
+        "V343",
+        "measures of an unread file",
+        E,
+        "A file of the month could not be read (the finding just before this one, at the same "
+        "file, says why), so its site's month lacks every measure the file's profile would "
+        "have supplied. This one line per site replaces a 'not supplied' finding (V323) for "
+        "each of those measures, or 'sent no file' (V314) for a site whose only file it was: "
+        "fix the cause, and validate again to see whether anything else is missing.",
+    ),
 )

@@ -84,7 +84,7 @@ def _issue_sites(
     by_row: Mapping[tuple[str, str, int], str],
     known: set[str],
 ) -> set[str]:
-    if issue.code in {"V314", "V318"}:
+    if issue.code in {"V314", "V318", "V343"}:
         return {issue.found} & known if issue.found else set()
     if issue.code == "V323":
         return {issue.found} & known if issue.found else set()
