@@ -307,7 +307,7 @@ def validate(
             )
         )
         match = routed.match
-        if match is not None and match.profile.purpose == "invoice" and profile is None:
+        if match is not None and match.profile.purpose == "invoice":
             continue  # an invoice: reconciled by `opsgov credits`, never scored
         run.files.append(display)
         run.paths[display] = path

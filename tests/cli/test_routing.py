@@ -138,6 +138,8 @@ def test_profile_forces_one_and_a_tie_names_both(shared_names: Path) -> None:
     assert "no intake profile has this id" in unknown.stderr
     period_only = invoke(["validate", "-w", str(shared_names), "-p", PERIOD, "--profile", "x"], 2)
     assert "--profile reads the files you name" in period_only.stderr
+    invoice = invoke(["validate", "-w", str(shared_names), named, "--profile", "acme_invoice"], 2)
+    assert "`opsgov credits` reconciles" in invoice.stderr
 
 
 def test_forced_profile_whose_pattern_gives_the_site_needs_a_matching_name(

@@ -163,6 +163,11 @@ def _forced_profile(defs: Definitions, profile_id: str | None, named: bool) -> P
     if found is None:
         known = ", ".join(p.id for p in defs.profiles) or "none"
         raise OpsgovError(f"--profile {profile_id}: no intake profile has this id (known: {known})")
+    if found.purpose == "invoice":
+        raise OpsgovError(
+            f"--profile {profile_id} reads invoices, which `opsgov credits` reconciles; "
+            "validate reads operations files"
+        )
     return found
 
 
