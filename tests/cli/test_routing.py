@@ -242,3 +242,21 @@ def test_lint_warns_of_two_profiles_no_rule_can_tell_apart(shared_names: Path) -
     [issue] = [i for i in _lint(shared_names, 0) if i["code"] == "D153"]
     assert issue["severity"] == "warning"
     assert "`acme_daily_ops`" in issue["message"] and "`acme_daily_ops_copy`" in issue["message"]
+
+
+def test_a_file_whose_content_fits_none_of_its_vendor_s_profiles(shared_names: Path) -> None:
+    _add_profile(shared_names, "acme_daily_ops", "acme_daily_kpis", sheet={"name": "Daily KPIs"})
+    month = shared_names / "inbox" / PERIOD
+    # the in-house export sent under an Acme site's name: Acme's two profiles take the name,
+    # the in-house one is not HYD1's vendor's, and the file has neither Acme sheet
+    (month / "HYD1_2026-10.xlsx").unlink()
+    shutil.copy(month / "DUB1_2026-10.xlsx", month / "HYD1_2026-10.xlsx")
+    data = _validate(shared_names, str(month / "HYD1_2026-10.xlsx"), code=1)
+    [issue] = data["issues"]
+    assert (issue["code"], issue["found"]) == (
+        "V327",
+        "acme_daily_kpis, acme_daily_ops",
+    )  # file-name order
+    assert "acme_daily_ops: no sheet named 'Daily Report'" in issue["message"]
+    assert "acme_daily_kpis: no sheet named 'Daily KPIs'" in issue["message"]
+    assert _reads(data)["HYD1_2026-10.xlsx"] == (None, None, [], 0)
