@@ -11,7 +11,7 @@ PROFILE = """\
 kind: intake_profile
 id: acme_daily
 name: Acme daily report
-vendor: acme_bpo
+vendor: example_bpo
 files:
   pattern: "{site}_ops_{period}.xlsx"
 columns:
