@@ -239,6 +239,7 @@ def _completeness(defs: Definitions, run: ValidationRun, period: str) -> list[Is
         live,
         defs.name(defs.inputs(period)),
         period,
+        run.issues,
     )
 
 

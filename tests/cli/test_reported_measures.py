@@ -124,6 +124,8 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> Path:
         hr_rows: list[list[object]] = [["Site", "Average HC", "Leavers"]]
         hr_rows += [[site, *HEADCOUNT[site]] for site in sites]
         books[f"{name}.xlsx"] = ("Headcount", hr_rows)
+    partial: list[list[object]] = [["Handled", "AHT", "Appeals Decided"], [1000, "05:00", 40]]
+    books["DUB1_no_overturned.xlsx"] = ("Report", partial)
     calc_xlsx(folder, books, folder / "draft")
     return folder
 
@@ -171,6 +173,19 @@ def test_a_site_is_held_only_to_what_it_reports(tmp_path: Path, books: Path) -> 
     hint = issues[0]["hint"]
     assert "profile `hr_monthly` reads (HR_2026-10.xlsx)" in hint
     assert "`does_not_report:`" in hint
+
+
+def test_a_missing_column_is_reported_once_at_the_header(tmp_path: Path, books: Path) -> None:
+    # DUB1's report lacks Appeals Overturned: the cause is the file's header (V300), and the
+    # month does not say it again as a measure DUB1 did not supply.
+    root = _workspace(tmp_path, books)
+    shutil.copy(
+        books / "DUB1_no_overturned.xlsx", root / "inbox" / PERIOD / "DUB1_ops_2026-10.xlsx"
+    )
+    issues = validate_json(root, PERIOD, code=1)
+    assert [(i["code"], i["file"], i["field"]) for i in issues] == [
+        ("V300", f"inbox/{PERIOD}/DUB1_ops_{PERIOD}.xlsx", "appeals_overturned")
+    ]
 
 
 def test_the_registry_can_say_a_site_does_not_report_a_measure(tmp_path: Path, books: Path) -> None:

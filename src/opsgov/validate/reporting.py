@@ -96,13 +96,23 @@ def missing_measures(
     live: Sequence[Site],
     inputs: str,
     period: str,
+    found: Sequence[Issue] = (),
 ) -> list[Issue]:
-    """V314 for each live site that sent nothing; V323 once per site that left measures out."""
+    """V314 for each live site that sent nothing; V323 once per site that left measures out.
+
+    A measure whose column is missing from a file holding the site's rows is reported there
+    already (V300, at the header: the cause), so it is not repeated here.
+    """
     supplied: dict[str, set[str]] = {}
+    files: dict[str, set[str]] = {}
     for block in blocks:
         for site_id in set(block.site):
             if site_id is not None:
                 supplied.setdefault(site_id, set()).update(block.measures, block.categories)
+                files.setdefault(site_id, set()).add(block.source.file)
+    no_column = {
+        (i.location.file, i.field) for i in found if i.code == "V300" and i.location is not None
+    }
     issues: list[Issue] = []
     for site in live:
         if site.id not in supplied:
@@ -118,7 +128,13 @@ def missing_measures(
             continue
         wanted = expected(framework, registry, profiles, site)
         order = [m.id for m in framework.measures]
-        missing = [m for m in order if m in wanted and m not in supplied[site.id]]
+        missing = [
+            m
+            for m in order
+            if m in wanted
+            and m not in supplied[site.id]
+            and not any((f, m) in no_column for f in files[site.id])
+        ]
         if missing:
             issues.append(_missing(site, missing, framework, profiles, period, inputs))
     return issues
