@@ -240,6 +240,7 @@ def _completeness(defs: Definitions, run: ValidationRun, period: str) -> list[Is
         defs.name(defs.inputs(period)),
         period,
         run.issues,
+        set(run.profiles.values()),
     )
 
 

@@ -175,6 +175,17 @@ def test_a_site_is_held_only_to_what_it_reports(tmp_path: Path, books: Path) -> 
     assert "`does_not_report:`" in hint
 
 
+def test_a_file_missing_for_every_site_is_one_finding(tmp_path: Path, books: Path) -> None:
+    root = _workspace(tmp_path, books)
+    (root / "inbox" / PERIOD / f"HR_{PERIOD}.xlsx").unlink()
+    issues = validate_json(root, PERIOD, code=1)
+    assert [(i["code"], i["found"]) for i in issues] == [("V331", "DUB1, LIS1, KUL1")]
+    assert issues[0]["message"] == (
+        "no file of 2026-10 is read by profile `hr_monthly` (HR_2026-10.xlsx), so 3 sites "
+        "(DUB1, LIS1, KUL1) lack `hc_avg`, `leavers`"
+    )
+
+
 def test_a_missing_column_is_reported_once_at_the_header(tmp_path: Path, books: Path) -> None:
     # DUB1's report lacks Appeals Overturned: the cause is the file's header (V300), and the
     # month does not say it again as a measure DUB1 did not supply.

@@ -166,6 +166,15 @@ VALUE_CODES: tuple[CodeSpec, ...] = (
         "reported'.",
     ),
     _c(
+        "V331",
+        "expected file missing",
+        E,
+        "No file of the month is read by an intake profile that serves live sites, so the "
+        "measures it reads are missing for all of them. One finding names the profile, its "
+        "file pattern, the sites and the measures: put the file in the month's folder, or, if "
+        "those sites do not report the measures, say so in the registry (`does_not_report`).",
+    ),
+    _c(
         "V324",
         "site not live",
         W,

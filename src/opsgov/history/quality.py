@@ -1,7 +1,8 @@
 """Each site's submission for a period: the files it sent, their findings, missing or late.
 
 - **missing**: a live site that sent no file for the period (finding V314), or whose files
-  leave out a measure the framework requires (V323: part of its submission is missing);
+  leave out a measure it reports (V323, or V331 when a whole file of the month is missing:
+  part of its submission is missing);
 - **invalid**: a submission with errors in its files (findings at error severity, other than
   the two above); a missing submission may have errors too, and is reported as missing;
 - **late**: a site that was missing when the period was first recorded and sent its files
@@ -21,7 +22,7 @@ from opsgov.issues import Issue, Severity
 from opsgov.models.results import Scorecard
 
 SubmissionStatus = Literal["ok", "late", "invalid", "missing"]
-MISSING_CODES = frozenset({"V314", "V323"})
+MISSING_CODES = frozenset({"V314", "V323", "V331"})
 """Findings that mean a site's submission (or part of it) never arrived."""
 
 
@@ -88,6 +89,8 @@ def _issue_sites(
         return {issue.found} & known if issue.found else set()
     if issue.code == "V323":
         return {issue.found} & known if issue.found else set()
+    if issue.code == "V331":
+        return set((issue.found or "").split(", ")) & known
     loc = issue.location
     if loc is None:
         return set()

@@ -17,7 +17,7 @@ finding (V323), one per site naming what is missing and the fix.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from opsgov.harmonise.table import Block
 from opsgov.issues import Issue, Location, make_issue
@@ -97,11 +97,14 @@ def missing_measures(
     inputs: str,
     period: str,
     found: Sequence[Issue] = (),
+    matched: Collection[str] = (),
 ) -> list[Issue]:
     """V314 for each live site that sent nothing; V323 once per site that left measures out.
 
     A measure whose column is missing from a file holding the site's rows is reported there
-    already (V300, at the header: the cause), so it is not repeated here.
+    already (V300, at the header: the cause), so it is not repeated here. Where a profile read
+    no file at all this month (none of the month's files matched it: `matched` holds the ids
+    of those that did), the missing file is one finding (V331) for all the sites it serves.
     """
     supplied: dict[str, set[str]] = {}
     files: dict[str, set[str]] = {}
@@ -114,6 +117,8 @@ def missing_measures(
         (i.location.file, i.field) for i in found if i.code == "V300" and i.location is not None
     }
     issues: list[Issue] = []
+    missing: dict[str, list[str]] = {}
+    order = [m.id for m in framework.measures]
     for site in live:
         if site.id not in supplied:
             issues.append(
@@ -127,17 +132,53 @@ def missing_measures(
             )
             continue
         wanted = expected(framework, registry, profiles, site)
-        order = [m.id for m in framework.measures]
-        missing = [
+        missing[site.id] = [
             m
             for m in order
             if m in wanted
             and m not in supplied[site.id]
             and not any((f, m) in no_column for f in files[site.id])
         ]
-        if missing:
-            issues.append(_missing(site, missing, framework, profiles, period, inputs))
+    read = {b.source.profile for b in blocks} | set(matched)
+    sites = {s.id: s for s in live}
+    for profile in profiles:
+        if profile.id in read:
+            continue
+        reads = profile_measures(profile, framework)
+        affected = {
+            site_id: [m for m in ms if m in reads]
+            for site_id, ms in missing.items()
+            if serves(profile, sites[site_id])
+        }
+        affected = {site_id: ms for site_id, ms in affected.items() if ms}
+        if affected:
+            issues.append(_no_file(profile, affected, period, inputs))
+            for site_id, ms in affected.items():
+                missing[site_id] = [m for m in missing[site_id] if m not in ms]
+    for site_id, ms in missing.items():
+        if ms:
+            issues.append(_missing(sites[site_id], ms, framework, profiles, period, inputs))
     return issues
+
+
+def _no_file(
+    profile: Profile, affected: Mapping[str, list[str]], period: str, inputs: str
+) -> Issue:
+    measures = list(dict.fromkeys(m for ms in affected.values() for m in ms))
+    names = ", ".join(f"`{m}`" for m in measures)
+    site_ids = ", ".join(affected)
+    return make_issue(
+        "V331",
+        f"no file of {period} is read by profile `{profile.id}` ({_files(profile, period)}), "
+        f"so {len(affected)} site{'s' if len(affected) > 1 else ''} ({site_ids}) "
+        f"lack{'' if len(affected) > 1 else 's'} {names}",
+        location=Location(file=inputs),
+        found=site_ids,
+        expected=_files(profile, period),
+        hint="Put the file in the month's folder (its name must match the profile's files "
+        "pattern). If these sites do not report the measures, list them under "
+        "`does_not_report:` for the sites or their vendor in the registry.",
+    )
 
 
 def _missing(
