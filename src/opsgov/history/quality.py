@@ -1,8 +1,8 @@
 """Each site's submission for a period: the files it sent, their findings, missing or late.
 
 - **missing**: a live site that sent no file for the period (finding V314), or whose files
-  leave out a measure it reports (V323, or V331 when a whole file of the month is missing:
-  part of its submission is missing);
+  leave out a measure it reports (V323; V331 when a whole file of the month is missing; V300
+  when a file lacks a required column: part of its submission is missing);
 - **invalid**: a submission with errors in its files (findings at error severity, other than
   the two above); a missing submission may have errors too, and is reported as missing;
 - **late**: a site that was missing when the period was first recorded and sent its files
@@ -128,9 +128,11 @@ def submissions(
     missing: set[str] = set()
     for issue in issues:
         for site in _issue_sites(issue, by_file, by_row, known):
+            if issue.code in MISSING_CODES or issue.code == "V300":
+                missing.add(site)  # a required column missing (V300) is an error as well
             if issue.code in MISSING_CODES:
-                missing.add(site)
-            elif issue.severity == Severity.ERROR:
+                continue
+            if issue.severity == Severity.ERROR:
                 errors[site] += 1
             elif issue.severity == Severity.WARNING:
                 warnings[site] += 1
