@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from opsgov.catalogue import CATALOGUE, RENAMED, catalogue_markdown
-from opsgov.cli import app
+from opsgov.cli import COMMANDS as COMMAND_MODULES
 from opsgov.errors import ExitCode
 from tests.conftest import REPO, invoke
 
-COMMANDS = sorted(c.name or "" for c in app.registered_commands)
+COMMANDS = sorted(COMMAND_MODULES)
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -2,28 +2,69 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Annotated
 
 import typer
+import typer.main
+from typer import _click as click
+from typer.core import TyperGroup
 
 from opsgov import __version__
-from opsgov.cli import capacity as capacity_cmd
-from opsgov.cli import credits as credits_cmd
-from opsgov.cli import explain as explain_cmd
-from opsgov.cli import history as history_cmd
-from opsgov.cli import init as init_cmd
-from opsgov.cli import inspect as inspect_cmd
-from opsgov.cli import kpitests as kpitests_cmd
-from opsgov.cli import lint as lint_cmd
-from opsgov.cli import playbook as playbook_cmd
-from opsgov.cli import report as report_cmd
-from opsgov.cli import schema as schema_cmd
-from opsgov.cli import score as score_cmd
-from opsgov.cli import sql as sql_cmd
-from opsgov.cli import validate as validate_cmd
-from opsgov.cli.common import State
+from opsgov.cli.state import State
 from opsgov.errors import ExitCode
+
+COMMANDS: dict[str, str] = {
+    "lint": "lint",
+    "schema": "schema",
+    "init": "init",
+    "validate": "validate",
+    "inspect": "inspect",
+    "score": "score",
+    "sql": "sql",
+    "test": "kpitests",
+    "explain": "explain",
+    "history": "history",
+    "report": "report",
+    "playbook": "playbook",
+    "capacity": "capacity",
+    "credits": "credits",
+}
+"""Each top-level command (or command group) and the module of `opsgov.cli` that registers it.
+
+A command's module, and the library it needs, is imported only when that command runs (or
+when `--help` lists every command): `opsgov --version` and a single command start quickly."""
+
+
+def load_command(name: str) -> click.Command | None:
+    """The Click command (or group) named `name`, importing its module; None if unknown."""
+    module_name = COMMANDS.get(name)
+    if module_name is None:
+        return None
+    module = importlib.import_module(f"opsgov.cli.{module_name}")
+    holder = typer.Typer()
+    module.register(holder)
+    command: click.Command | None = typer.main.get_group(holder).commands.get(name)
+    return command
+
+
+class LazyGroup(TyperGroup):
+    """The root group: every command is loaded the first time it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name, in the order `--help` lists them."""
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command named `cmd_name`, loading its module the first time."""
+        command = self.commands.get(cmd_name)
+        if command is None:
+            command = load_command(cmd_name)
+            if command is not None:
+                self.add_command(command, cmd_name)
+        return command
+
 
 app = typer.Typer(
     name="opsgov",
@@ -34,6 +75,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    cls=LazyGroup,
 )
 
 
@@ -56,22 +98,6 @@ def _root(
     ] = False,
 ) -> None:
     State.debug = debug
-
-
-lint_cmd.register(app)
-schema_cmd.register(app)
-init_cmd.register(app)
-validate_cmd.register(app)
-inspect_cmd.register(app)
-score_cmd.register(app)
-sql_cmd.register(app)
-kpitests_cmd.register(app)
-explain_cmd.register(app)
-history_cmd.register(app)
-report_cmd.register(app)
-playbook_cmd.register(app)
-capacity_cmd.register(app)
-credits_cmd.register(app)
 
 
 def main() -> None:

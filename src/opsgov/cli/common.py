@@ -13,17 +13,12 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 
 from opsgov.atomic import describe_os_error, write_text
+from opsgov.cli.state import State
 from opsgov.console import findings_plain_text, make_console, print_findings
 from opsgov.errors import ExitCode, OpsgovError
 from opsgov.formats import MACHINE_FORMATS
 from opsgov.issues import Severity
 from opsgov.report import FindingsReport
-
-
-class State:
-    """Global flags set by the top-level callback."""
-
-    debug: bool = False
 
 
 class OutputFormat(StrEnum):
