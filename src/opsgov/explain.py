@@ -23,13 +23,58 @@ class Explanation:
     score_steps: list[str]
 
 
-def _score_steps(card: Scorecard, framework: Framework, r: KpiResult) -> list[str]:
+def _judged_steps(r: KpiResult) -> list[str]:
+    """How a count KPI above site level was rated: per reporting site, or by its worst site."""
+    j = r.judged
+    if j is None:
+        return []
+    if j.basis == "worst_site":
+        return [
+            f"rated by its worst site, {j.site} (of {j.sites} with a value): "
+            f"{j.value if j.value is not None else 'no value'} gives status {r.status}"
+        ]
+    if j.value is None or r.value is None:
+        return [f"rated per reporting site: no site reports it, status {r.status}"]
+    return [
+        f"rated per reporting site (its thresholds are set for one site): "
+        f"{r.value:g} over {j.sites} sites = {j.value:g} per site, status {r.status}"
+    ]
+
+
+def _gate_steps(framework: Framework, scope: ScopeResult, kpi_id: str) -> list[str]:
+    """The gates that fired at the scope and touch this KPI or its category."""
+    kpi = framework.kpi(kpi_id)
+    out = []
+    for fired in scope.gates:
+        gated = framework.kpi(fired.kpi)
+        same_category = kpi is not None and gated is not None and gated.category == kpi.category
+        if fired.kpi == kpi_id or same_category:
+            alone = scope.uncomposed_status or scope.status
+            out.append(
+                f"gate {fired.gate} fired ({fired.kpi} = {fired.value:g}): {fired.reason} "
+                f"Category score 0; status {scope.status} (the composite alone gives {alone})"
+            )
+    return out
+
+
+def _score_steps(
+    card: Scorecard, framework: Framework, r: KpiResult, scope: ScopeResult | None = None
+) -> list[str]:
+    steps = _judged_steps(r) + (_gate_steps(framework, scope, r.kpi) if scope else [])
+    return steps + _arithmetic(card, framework, r)
+
+
+def _arithmetic(card: Scorecard, framework: Framework, r: KpiResult) -> list[str]:
     kpi = framework.kpi(r.kpi)
     t = r.target
+    if r.judged is not None and r.judged.basis == "per_site":
+        r = r.model_copy(update={"value": r.judged.value})
     if kpi is None or not kpi.scored:
         return ["not scored (no category or weight 0)"]
     if r.score is None:
         return [f"no score: status {r.status}"]
+    if r.judged is not None and r.judged.basis == "worst_site":
+        return [f"score {r.score:.1f}: the worst site's"]
     method = framework.scoring.method
     if method == "banded":
         return [f"banded: status {r.status} gives {r.score:g} points"]
@@ -83,5 +128,11 @@ def explain(
         entry for entry in card.lineage if entry.site in scope.sites and entry.measure in used
     ]
     return Explanation(
-        kpi_id, scope, result, kpi.formula, measures, lineage, _score_steps(card, framework, result)
+        kpi_id,
+        scope,
+        result,
+        kpi.formula,
+        measures,
+        lineage,
+        _score_steps(card, framework, result, scope),
     )

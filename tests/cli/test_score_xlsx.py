@@ -185,9 +185,16 @@ def assert_no_formula(path: Path) -> None:
 # Structure -------------------------------------------------------------------------------
 
 
+def _gates_sheet() -> list[str]:
+    """The Gates sheet, second, when a gate fired anywhere (the ground truth says where)."""
+    fired = any(s.gated for s in es.expected_card(PERIOD).values() if s.queue is None)
+    return ["Gates"] if fired else []
+
+
 def test_sheets_in_order(book: Any, card: dict[str, Any]) -> None:
     site_ids = [s["id"] for s in sites(card)]
-    assert book.sheetnames == ["Summary", *site_ids, "Queues", "Lineage", "Definitions"]
+    expected = ["Summary", *_gates_sheet(), *site_ids, "Queues", "Lineage", "Definitions"]
+    assert book.sheetnames == expected
 
 
 def test_summary_sheet(book: Any, card: dict[str, Any]) -> None:
@@ -582,9 +589,14 @@ def test_libreoffice_csv_export_matches_the_json(
 ) -> None:
     sheets = _export_csv(scored / "scorecard.xlsx", tmp_path / "csv")
     ranked = sites(card)
-    assert set(sheets) == {"Summary", "Queues", "Lineage", "Definitions"} | {
+    assert set(sheets) == {"Summary", *_gates_sheet(), "Queues", "Lineage", "Definitions"} | {
         s["id"] for s in ranked
     }
+    gated = {
+        (s.level, s.id) for s in es.expected_card(PERIOD).values() if s.queue is None and s.gated
+    }
+    listed = {(row[0], row[1].split(" ")[0]) for row in sheets.get("Gates", [])[1:] if row}
+    assert listed == gated
     formats = kpi_formats(card)
     summary = sheets["Summary"]
     for row, site in enumerate(ranked, start=SUMMARY_HEADER_ROW):

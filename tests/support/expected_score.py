@@ -43,6 +43,9 @@ from tests.support import sample_month as sm
 WORKSPACE: Final = sm.SAMPLE_WORKSPACE
 REPORTING_CURRENCY: Final = "USD"
 RATED: Final = frozenset({"green", "amber", "red"})
+PER_SITE: Final = frozenset({"critical_findings", "findings_overdue"})
+"""Count KPIs whose thresholds are set for one site: above site level they are rated per
+reporting site."""
 QUEUELESS_LAYOUTS: Final = frozenset({sm.LATAM_CX})
 """Layouts without a queue column (each LatAm CX site works one queue): their sites' rows carry
 no queue, so they have no per-queue scopes."""
@@ -440,6 +443,8 @@ class ExpectedScope:
     coverage: float
     status: str
     rank: int | None = None
+    gated: bool = False
+    """Whether the compliance gate fired (a critical finding)."""
     parts: dict[str, Measures] = field(default_factory=dict)
     """Site id -> its measures, as combined into this scope."""
 
@@ -462,17 +467,27 @@ def score_scope(
         value, own = kpi_value(kpi.id, list(parts.values()))
         t = target_for(kpi, where)
         sample = own.get(kpi.min_sample.measure) if kpi.min_sample else None
-        status = rag(kpi.direction, value, t, sample)
+        rated = value
+        if kpi.id in PER_SITE and level != "site" and value is not None and queue is None:
+            # A count whose thresholds are set for one site: a level is rated on its count
+            # per site that reports it (the value shown stays the total).
+            reporting = [p for p in parts.values() if kpi_value(kpi.id, [p])[0] is not None]
+            rated = value / len(reporting)
+        status = rag(kpi.direction, rated, t, sample)
         needs = FORMULAS[kpi.id].needs
         held = reported or {site: set(p) for site, p in parts.items()}
         if value is None and parts and not any(set(needs) <= held[site] for site in parts):
             status = "not_reported"  # no site's files hold every measure the KPI needs
         points = (
-            linear_score(kpi.direction, value, t)
-            if kpi.category is not None and kpi.weight > 0 and status in RATED and value is not None
+            linear_score(kpi.direction, rated, t)
+            if kpi.category is not None and kpi.weight > 0 and status in RATED and rated is not None
             else None
         )
         kpis[kpi.id] = ExpectedKpi(value, status, points, sample, t)
+    # The compliance gate (domain reference 5.1): any critical finding scores the compliance
+    # category 0 and caps the overall status at amber, at every level that holds the site.
+    critical = kpis["critical_findings"].value
+    gated = critical is not None and critical > 0
     categories: dict[str, tuple[float | None, float]] = {}
     for category in fw.categories:
         categories[category.id] = weighted(
@@ -482,6 +497,8 @@ def score_scope(
                 if k.category == category.id and k.weight > 0
             ]
         )
+        if gated and category.id == "compliance":
+            categories[category.id] = (0.0, categories[category.id][1])
     composite, coverage = weighted([(c.weight, categories[c.id][0]) for c in fw.categories])
     if composite is None:
         status = "no_data"
@@ -491,6 +508,8 @@ def score_scope(
         status = "amber"
     else:
         status = "red"
+    if gated and status in ("green", "no_data"):
+        status = "amber"
     return ExpectedScope(
         level=level,
         id=scope_id,
@@ -502,6 +521,7 @@ def score_scope(
         composite=composite,
         coverage=coverage,
         status=status,
+        gated=gated,
         parts=dict(parts),
     )
 

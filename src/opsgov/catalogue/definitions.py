@@ -316,4 +316,11 @@ DEFINITION_CODES: tuple[CodeSpec, ...] = (
         "framework was loaded, or several and no workspace names one for it), so its measures, "
         "bases and category values were not checked. Lint the workspace instead.",
     ),
+    _c(
+        "D195",
+        "gate on an unknown KPI",
+        E,
+        "A framework gate names a KPI the framework does not define, so it could never fire. "
+        "Name one of the framework's KPIs.",
+    ),
 )

@@ -19,6 +19,18 @@ def check_structure(doc: YamlDocument, fw: Framework) -> Iterator[Issue]:
     yield from duplicate_ids(doc, "kpis", fw.kpis, "KPI")
     yield from duplicate_ids(doc, "categories", fw.categories, "category")
     yield from duplicate_ids(doc, "checks", fw.checks, "check")
+    yield from duplicate_ids(doc, "gates", fw.gates, "gate")
+    kpi_ids = {k.id for k in fw.kpis}
+    for index, gate in enumerate(fw.gates):
+        if gate.kpi not in kpi_ids:
+            yield make_issue(
+                "D195",
+                f"gate `{gate.id}` watches `{gate.kpi}`, which is not a KPI of this framework",
+                location=doc.locate(("gates", index, "kpi")),
+                field="kpi",
+                found=gate.kpi,
+                hint=did_you_mean(gate.kpi, kpi_ids) or "Name one of the framework's KPIs.",
+            )
     measure_ids = {m.id for m in fw.measures}
     for index, kpi in enumerate(fw.kpis):
         if kpi.id in measure_ids:

@@ -20,6 +20,7 @@ Direction = Literal["higher_is_better", "lower_is_better", "target_band"]
 ScoringMethod = Literal["linear", "percent_of_target", "banded"]
 MissingKpiRule = Literal["reweight", "zero"]
 RagStatus = Literal["green", "amber", "red"]
+AboveSite = Literal["sum", "per_site", "worst_site"]
 
 _PLAUSIBLE_BY_UNIT: dict[str, tuple[float | None, float | None]] = {
     "percent": (0.0, 1.0),
@@ -199,6 +200,14 @@ class Kpi(Definition):
         "likely cause (a column in the wrong unit). Default by unit: percent 0-1, seconds "
         "1 to 14,400 (a second to four hours), count and days at least 0.",
     )
+    above_site: AboveSite = Field(
+        default="sum",
+        description="How a vendor, region or the whole operation is judged against this KPI's "
+        "thresholds: `sum` (the rolled-up value, for ratios and totals whose thresholds suit "
+        "any level); `per_site` (the value per reporting site: for counts such as findings, "
+        "whose thresholds are set for one site); `worst_site` (the status and score of its "
+        "worst site). The value shown stays the rolled-up one.",
+    )
 
     @model_validator(mode="after")
     def _rag_fits_direction(self) -> Kpi:
@@ -312,6 +321,36 @@ class Override(Definition):
         return ("region", self.region)
 
 
+class Gate(Definition):
+    """A hard rule over a KPI that overrides the scores: a critical finding, a data breach.
+
+    When the KPI's rolled-up value at a scope is above `above` (or at `status`), the KPI's
+    category scores 0 there and the scope's overall status is no better than `cap`.
+    """
+
+    id: Slug = Field(description="snake_case id, such as `critical_finding`.")
+    kpi: Slug = Field(description="The KPI the gate watches.")
+    above: float | None = Field(
+        default=None, description="Fires when the KPI's value is above this (0: any at all)."
+    )
+    status: RagStatus | None = Field(
+        default=None, description="Fires when the KPI is at this status or worse."
+    )
+    cap: Literal["amber", "red"] = Field(
+        default="red", description="The best overall status a scope can have when it fires."
+    )
+    zero_category: bool = Field(
+        default=True, description="Whether the KPI's category then scores 0."
+    )
+    reason: Text = Field(description="Why, in words for the reader: shown wherever it fires.")
+
+    @model_validator(mode="after")
+    def _one_condition(self) -> Gate:
+        if (self.above is None) == (self.status is None):
+            raise ValueError("a gate takes exactly one of above and status")
+        return self
+
+
 class Framework(Definition):
     """A KPI framework: measures, KPIs, categories, scoring, checks and overrides."""
 
@@ -328,6 +367,11 @@ class Framework(Definition):
     checks: list[Check] = Field(default_factory=list, description="Row-level data rules.")
     overrides: list[Override] = Field(
         default_factory=list, description="Per region, vendor or site targets and thresholds."
+    )
+    gates: list[Gate] = Field(
+        default_factory=list,
+        description="Hard rules (a critical compliance finding) that zero a category and cap "
+        "the overall status, at every level.",
     )
 
     def measure(self, measure_id: str) -> Measure | None:

@@ -42,6 +42,25 @@ class Target(Result):
     reason: str = Field(default="", description="Why the override exists, from its definition.")
 
 
+class Judged(Result):
+    """What a vendor, region or global KPI was rated on, when not its rolled-up value."""
+
+    basis: Literal["per_site", "worst_site"] = Field(description="per_site or worst_site.")
+    value: float | None = Field(description="The value rated: per site, or the worst site's.")
+    sites: int = Field(description="Sites with a value that it was taken over.")
+    site: str | None = Field(default=None, description="worst_site: the site it came from.")
+
+
+class GateResult(Result):
+    """A gate that fired at a scope."""
+
+    gate: str = Field(description="The gate's id.")
+    kpi: str = Field(description="The KPI it watches.")
+    value: float | None = Field(description="The KPI's value that fired it.")
+    cap: Literal["amber", "red"] = Field(description="The best overall status allowed.")
+    reason: str = Field(description="Why, for the reader.")
+
+
 class KpiResult(Result):
     """One KPI at one scope."""
 
@@ -55,6 +74,11 @@ class KpiResult(Result):
     target: Target = Field(description="Target and thresholds used.")
     previous: float | None = Field(default=None, description="The previous period's value.")
     change: float | None = Field(default=None, description="Value minus the previous value.")
+    judged: Judged | None = Field(
+        default=None,
+        description="Above site level, for a KPI judged per site or by its worst site: what the "
+        "status and score were taken from (the value stays the rolled-up one).",
+    )
 
 
 class CategoryResult(Result):
@@ -86,6 +110,14 @@ class ScopeResult(Result):
     rank: int | None = Field(default=None, description="Rank among scopes of its level, 1 best.")
     previous_composite: float | None = Field(
         default=None, description="Previous period's composite."
+    )
+    gates: list[GateResult] = Field(
+        default_factory=list,
+        description="Gates that fired here: each zeroes its KPI's category and caps the status.",
+    )
+    uncomposed_status: Status | None = Field(
+        default=None,
+        description="When a gate capped the status: the status the composite alone gives.",
     )
 
     def kpi(self, kpi_id: str) -> KpiResult | None:

@@ -49,6 +49,8 @@ SHEET_QUEUES: Final = "Queues"
 SHEET_LINEAGE: Final = "Lineage"
 SHEET_DEFINITIONS: Final = "Definitions"
 SHEET_CHECKS: Final = "Checks"
+SHEET_GATES: Final = "Gates"
+GATE_COLUMNS: Final = ("Level", "Scope", "Gate", "Why", "Status", "Composite alone")
 _FIXED_SHEETS: Final = (
     SHEET_SUMMARY,
     SHEET_QUEUES,
@@ -596,6 +598,24 @@ def site_sheet_titles(card: Scorecard) -> dict[str, str]:
     return {site.id: sheet_title(site.id, taken) for site in _top_scopes(card, "site")}
 
 
+def _gates(book: Workbook, card: Scorecard) -> None:
+    """Where a framework gate fired: its reason, the capped status and the composite's own."""
+    fired = [(s, g) for s in card.scopes if s.queue is None for g in s.gates]
+    if not fired:
+        return
+    ws = book.create_sheet(SHEET_GATES, 1)
+    sheet = _Sheet(ws)
+    sheet.header(1, GATE_COLUMNS)
+    for row, (scope, gate) in enumerate(fired, start=2):
+        sheet.text(row, 1, scope.level)
+        sheet.text(row, 2, f"{scope.id} {scope.name}")
+        sheet.text(row, 3, gate.gate)
+        sheet.text(row, 4, gate.reason, fit=False)
+        sheet.text(row, 5, _status(scope.status))
+        sheet.text(row, 6, _status(scope.uncomposed_status or scope.status))
+    sheet.finish("A2", _table_ref(1, len(fired) + 1, len(GATE_COLUMNS)))
+
+
 def render_xlsx(card: Scorecard, env: Environment) -> bytes:
     """`scorecard.xlsx`: Summary, a sheet per site, Queues, Lineage and Definitions."""
     del env  # the workbook is built in code, not from a template
@@ -608,6 +628,7 @@ def render_xlsx(card: Scorecard, env: Environment) -> bytes:
     _lineage(book, card)
     _definitions(book, card)
     _checks(book, card)
+    _gates(book, card)
     for ws in book.worksheets:
         header = _frozen_row(ws) - 1
         print_ready(

@@ -15,13 +15,15 @@ from opsgov.compute.scopes import InProcessMonth, MonthData, ScopeValues, kpi_va
 from opsgov.fx import FxTable, no_rate_issue
 from opsgov.harmonise.table import Block
 from opsgov.issues import Issue
-from opsgov.models.framework import Framework
+from opsgov.models.framework import Framework, Kpi
 from opsgov.models.profile import Profile
 from opsgov.models.registry import Registry, Site
 from opsgov.models.results import (
     CategoryInfo,
     CategoryResult,
     CellSpan,
+    GateResult,
+    Judged,
     KpiInfo,
     KpiResult,
     Level,
@@ -29,6 +31,7 @@ from opsgov.models.results import (
     ScopeResult,
     Scorecard,
     Status,
+    Target,
 )
 from opsgov.models.workspace import Workspace
 from opsgov.score.rating import rag, score
@@ -102,7 +105,9 @@ class _Scorer:
         sites: list[str],
         queue: str | None = None,
         site: Site | None = None,
+        members: Sequence[ScopeResult] = (),
     ) -> ScopeResult:
+        """One scope's results; `members` are its sites' own results (above site level)."""
         fw = self.framework
         previous = self.previous.get((level, scope_id, queue))
         kpis: list[KpiResult] = []
@@ -113,6 +118,10 @@ class _Scorer:
             status = rag(kpi, value, target, sample)
             if value is None and not_reported(self.needs[kpi.id], sites, self.inputs.reported):
                 status = "not_reported"
+            points = score(kpi, value, target, status, fw.scoring) if kpi.scored else None
+            judged = None
+            if kpi.above_site != "sum" and level != "site" and members and value is not None:
+                judged, status, points = _judge(kpi, value, target, members, fw)
             before = previous.kpi(kpi.id) if previous else None
             prior = before.value if before else None
             kpis.append(
@@ -120,15 +129,24 @@ class _Scorer:
                     kpi=kpi.id,
                     value=value,
                     status=status,
-                    score=score(kpi, value, target, status, fw.scoring) if kpi.scored else None,
+                    score=points,
                     sample=sample,
                     target=target,
                     previous=prior,
                     change=value - prior if value is not None and prior is not None else None,
+                    judged=judged,
                 )
             )
         zero = fw.scoring.missing_kpi == "zero"
         by_id = {k.kpi: k for k in kpis}
+        gates = _fired_gates(fw, by_id)
+        zeroed = {
+            kpi.category
+            for g in fw.gates
+            if g.zero_category and g.id in {r.gate for r in gates}
+            for kpi in fw.kpis
+            if kpi.id == g.kpi
+        }
         categories = []
         for category in fw.categories:
             pairs = [
@@ -137,12 +155,16 @@ class _Scorer:
                 if k.scored and k.category == category.id
             ]
             cat_score, coverage = _weighted(pairs, zero)
+            if category.id in zeroed:
+                cat_score = 0.0
             categories.append(
                 CategoryResult(category=category.id, score=cat_score, coverage=coverage)
             )
         composite, coverage = _weighted(
             [(c.weight, r.score) for c, r in zip(fw.categories, categories, strict=True)], zero
         )
+        plain = _composite_status(composite, fw)
+        capped = _capped(plain, [g.cap for g in gates])
         return ScopeResult(
             level=level,
             id=scope_id,
@@ -156,9 +178,65 @@ class _Scorer:
             categories=categories,
             composite=composite,
             coverage=coverage,
-            status=_composite_status(composite, fw),
+            status=capped,
             previous_composite=previous.composite if previous else None,
+            gates=gates,
+            uncomposed_status=plain if capped != plain else None,
         )
+
+
+_RANK: dict[str, int] = {"green": 0, "amber": 1, "red": 2}
+
+
+def _judge(
+    kpi: Kpi, value: float | None, target: Target, members: Sequence[ScopeResult], fw: Framework
+) -> tuple[Judged, Status, float | None]:
+    """A count KPI above site level, rated per reporting site or by its worst site."""
+    results = [(m.id, r) for m in members if (r := m.kpi(kpi.id)) is not None]
+    valued = [(site_id, r) for site_id, r in results if r.value is not None]
+    if kpi.above_site == "worst_site":
+        rated = [(site_id, r) for site_id, r in valued if r.status in _RANK]
+        if not rated:
+            return Judged(basis="worst_site", value=None, sites=0), "no_data", None
+        site_id, worst = max(
+            rated,
+            key=lambda p: (_RANK[p[1].status], -(p[1].score if p[1].score is not None else 100)),
+        )
+        judged = Judged(basis="worst_site", value=worst.value, sites=len(rated), site=site_id)
+        return judged, worst.status, worst.score if kpi.scored else None
+    per_site = value / len(valued) if value is not None and valued else None
+    status = rag(kpi, per_site, target, None)
+    points = score(kpi, per_site, target, status, fw.scoring) if kpi.scored else None
+    return Judged(basis="per_site", value=per_site, sites=len(valued)), status, points
+
+
+def _fired_gates(fw: Framework, by_id: Mapping[str, KpiResult]) -> list[GateResult]:
+    fired: list[GateResult] = []
+    for gate in fw.gates:
+        result = by_id.get(gate.kpi)
+        if result is None:
+            continue
+        if gate.above is not None:
+            hit = result.value is not None and result.value > gate.above
+        else:
+            hit = result.status in _RANK and _RANK[result.status] >= _RANK[gate.status or "red"]
+        if hit:
+            fired.append(
+                GateResult(
+                    gate=gate.id, kpi=gate.kpi, value=result.value, cap=gate.cap, reason=gate.reason
+                )
+            )
+    return fired
+
+
+def _capped(status: Status, caps: Sequence[str]) -> Status:
+    """The status no better than the worst cap (a gate makes even a scope without data red)."""
+    if not caps:
+        return status
+    worst: Status = "red" if "red" in caps else "amber"
+    if status in _RANK and _RANK[status] >= _RANK[worst]:
+        return status
+    return worst
 
 
 def _ranked(scopes: list[ScopeResult]) -> list[ScopeResult]:
@@ -246,6 +324,8 @@ def build_scorecard(
                 no_rate_issue(site.id, site.currency, reporting, inputs.period, settings.fx_rates)
             )
 
+    own: dict[str, ScopeResult] = {}  # each site's own result, for KPIs judged per site
+
     def scope(
         level: Level,
         scope_id: str,
@@ -256,7 +336,11 @@ def build_scorecard(
         site: Site | None = None,
     ) -> ScopeResult:
         values = data.values((level, scope_id, queue), members)
-        return scorer.scope(level, scope_id, name, values, where, members, queue, site)
+        sites = [own[m] for m in members if m in own] if queue is None else []
+        result = scorer.scope(level, scope_id, name, values, where, members, queue, site, sites)
+        if level == "site" and queue is None:
+            own[scope_id] = result
+        return result
 
     scopes: list[ScopeResult] = []
     site_scopes = [
