@@ -62,10 +62,22 @@ class Groups:
             ordered = values[order]  # NaN is skipped by fmax/fmin unless a group has no value
             highs = np.fmax.reduceat(ordered, starts)
             lows = np.fmin.reduceat(ordered, starts)
-            for g in np.flatnonzero(counts > 0):
-                part = Partial(float(totals[g]), int(counts[g]), float(highs[g]), float(lows[g]))
-                slot = self.data.setdefault(groups[int(g)], {})
-                if measure_id in slot:
+            hit = np.flatnonzero(counts > 0)
+            rows = zip(
+                hit.tolist(),
+                totals[hit].tolist(),
+                counts[hit].astype(np.int64).tolist(),
+                highs[hit].tolist(),
+                lows[hit].tolist(),
+                strict=True,
+            )  # plain Python numbers: no NumPy scalar per group and measure
+            data = self.data
+            for g, total, count, high, low in rows:
+                part = Partial(total, count, high, low)
+                slot = data.get(groups[g])
+                if slot is None:
+                    data[groups[g]] = {measure_id: part}
+                elif measure_id in slot:
                     slot[measure_id].add(part)
                 else:
                     slot[measure_id] = part
