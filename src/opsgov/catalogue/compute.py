@@ -35,6 +35,17 @@ COMPUTE_CODES: tuple[CodeSpec, ...] = (
         "period. Its money measures are left without a value (never summed unconverted).",
     ),
     _c(
+        "K404",
+        "partial level",
+        W,
+        "A KPI of a vendor, a region or the whole operation covers only some of its sites: "
+        "the others lack a measure it needs (their rows were left out under --allow-invalid, "
+        "or a file is missing), so the value is the covered sites' own, not the level's. "
+        "Every output shows its coverage (which sites, what share of items handled) beside "
+        "the value. Sites that do not report those measures by design (the registry's "
+        "does_not_report) give coverage but no finding.",
+    ),
+    _c(
         "K425",
         "duplicate FX rate",
         E,

@@ -61,6 +61,19 @@ class GateResult(Result):
     reason: str = Field(description="Why, for the reader.")
 
 
+class KpiCoverage(Result):
+    """Which of a level's sites a KPI's value covers, when it is not all of them."""
+
+    sites: list[str] = Field(description="Sites whose measures the value is made of.")
+    left_out: list[str] = Field(
+        description="Sites of the level without every measure the KPI needs (left out of it)."
+    )
+    of: int = Field(description="How many sites the level has.")
+    volume_share: float | None = Field(
+        description="The covered sites' share of the level's items handled, 0-1; None without any."
+    )
+
+
 class KpiResult(Result):
     """One KPI at one scope."""
 
@@ -78,6 +91,12 @@ class KpiResult(Result):
         default=None,
         description="Above site level, for a KPI judged per site or by its worst site: what the "
         "status and score were taken from (the value stays the rolled-up one).",
+    )
+    coverage: KpiCoverage | None = Field(
+        default=None,
+        description="Set at a vendor, region or the whole operation when the value covers "
+        "only some of its sites (the others lack a measure it needs): which, and their share "
+        "of volume. None when it covers them all.",
     )
 
 

@@ -27,6 +27,7 @@ from opsgov.render.formatting import (
     md_text,
 )
 from opsgov.resources import builtin_dir
+from opsgov.score.coverage import describe
 
 
 def _autoescape(name: str | None) -> bool:
@@ -125,6 +126,7 @@ def environment(template_dirs: Sequence[Path] = ()) -> BoundedSandbox:
     env.filters["score"] = format_score
     env.filters["change"] = format_change
     env.filters["md"] = md_text
+    env.filters["coverage"] = lambda c: "covers " + describe(c)
     env.filters["status_label"] = lambda s: STATUS_LABEL.get(s, s)
     return env
 

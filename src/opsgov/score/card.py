@@ -34,6 +34,7 @@ from opsgov.models.results import (
     Target,
 )
 from opsgov.models.workspace import Workspace
+from opsgov.score.coverage import with_coverage
 from opsgov.score.rating import rag, score
 from opsgov.score.targets import Scope, resolve_target
 from opsgov.validate.reporting import Reported, not_reported
@@ -381,6 +382,8 @@ def build_scorecard(
                         site=site,
                     )
                 )
+    scopes, partial = with_coverage(scopes, scorer.needs, inputs.reported)
+    issues.extend(partial)
     spans = data.lineage()
     issues.extend(_plausibility(inputs, KpiEngine.build(fw), site_scopes, spans))
     currencies = {s.id: s.currency for s in site_list}
