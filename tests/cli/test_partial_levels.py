@@ -96,3 +96,32 @@ def _share() -> float:
     expected = es.expected_card(PERIOD)
     whole = expected["global", "global", None].measures["items_handled"]
     return 100 * expected["site", "DUB1", None].measures["items_handled"] / whole
+
+
+def test_the_queues_sheet_marks_a_partial_value_beside_it(tmp_path: Path) -> None:
+    """In the sample month only the in-house sites report automated actions: the whole
+    operation's automation share of the general queue is theirs, and its cell says so."""
+    out = tmp_path / "out"
+    sample = REPO / "sample_data"
+    invoke(["score", "--period", PERIOD, "-w", str(sample), "--out", str(out), "--no-history"])
+    sheet = openpyxl.load_workbook(out / "scorecard.xlsx")["Queues"]
+    header = [c.value for c in sheet[1]]
+    col = header.index("automation_share")
+    (row,) = [
+        r
+        for r in sheet.iter_rows(min_row=2)
+        if [r[0].value, r[1].value, r[3].value] == ["global", "global", "general"]
+    ]
+    parts = es.expected_card(PERIOD)["global", "global", "general"].parts
+    covered = [s for s, m in parts.items() if m.get("items_auto_actioned") is not None]
+    share = sum(parts[s]["items_handled"] for s in covered) / sum(
+        m["items_handled"] for m in parts.values()
+    )
+    comment = row[col].comment
+    assert comment is not None
+    assert comment.text == (
+        f"Covers {', '.join(covered)}, {len(covered)} of {len(parts)} sites, "
+        f"{share * 100:.0f} % of items handled"
+    )
+    aht = row[header.index("aht")]
+    assert aht.comment is None  # every site reports handle time

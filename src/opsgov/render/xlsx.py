@@ -26,6 +26,7 @@ from typing import Any, Final
 
 from jinja2 import Environment
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -34,6 +35,7 @@ from opsgov.models.results import KpiInfo, KpiResult, ScopeResult, Scorecard
 from opsgov.render.formatting import STATUS_LABEL, format_value, invalid_banner
 from opsgov.render.sheetprint import fit_row_heights, print_ready
 from opsgov.render.zipfix import workbook_bytes
+from opsgov.score.coverage import describe
 
 """Every zip entry's time: the earliest a zip can hold, so no clock leaks into the file."""
 
@@ -502,12 +504,15 @@ def _queues(book: Workbook, card: Scorecard) -> None:
         for col, info in enumerate(kpis, start=fixed + 1):
             result = scope.kpi(info.id)
             value = result.value if result is not None else None
-            sheet.number(
+            cell = sheet.number(
                 row,
                 col,
                 cell_value(value, info.format),
                 number_format(info.format, card.reporting_currency),
             )
+            if result is not None and result.coverage is not None:
+                # Beside the number: a value of part of the level's sites says so.
+                cell.comment = Comment("Covers " + describe(result.coverage), "opsgov")
     last = len(queues) + 1
     rag_rules(ws, f"F2:F{last}")
     sheet.finish("E2", _table_ref(1, last, fixed + len(kpis)))
