@@ -23,6 +23,7 @@ from opsgov.render.formatting import (
     STATUS_LABEL,
     format_change,
     format_score,
+    format_score_change,
     format_value,
     md_text,
 )
@@ -125,6 +126,7 @@ def environment(template_dirs: Sequence[Path] = ()) -> BoundedSandbox:
     env.filters["value"] = format_value
     env.filters["score"] = format_score
     env.filters["change"] = format_change
+    env.filters["score_change"] = format_score_change
     env.filters["md"] = md_text
     env.filters["coverage"] = lambda c: "covers " + describe(c)
     env.filters["status_label"] = lambda s: STATUS_LABEL.get(s, s)

@@ -55,17 +55,32 @@ def format_score(value: float | None) -> str:
     return "\u2014" if value is None else f"{value:.1f}"
 
 
+UNCHANGED = "unchanged"
+"""A change too small to show at the KPI's precision: never `±0.0 pp` or `+0.0 pp`."""
+
+
+def format_score_change(change: float | None) -> str:
+    """A signed change of a 0-100 score, one decimal (`unchanged` when it rounds to 0.0)."""
+    if change is None:
+        return ""
+    text = f"{change:+.1f}"
+    return UNCHANGED if text in ("+0.0", "-0.0") else text
+
+
 def format_change(change: float | None, fmt: str, currency: str = "") -> str:
-    """A signed change in the KPI's own format (percentage points for percents)."""
+    """A signed change in the KPI's own format (percentage points for percents).
+
+    A change that rounds to nothing at the KPI's precision reads `unchanged`.
+    """
     if change is None:
         return ""
     if fmt == "percent":
         shown = f"{abs(change) * 100:.1f} pp"
     else:
         shown = format_value(abs(change), fmt, currency)
-    rounds_to_zero = not any(ch in "123456789" for ch in shown)
-    sign = "\u00b1" if rounds_to_zero else ("+" if change > 0 else "-")
-    return sign + shown
+    if not any(ch in "123456789" for ch in shown):
+        return UNCHANGED
+    return ("+" if change > 0 else "-") + shown
 
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~()#&:!{}"})

@@ -20,10 +20,14 @@ from opsgov.errors import OpsgovError
 from opsgov.history.spc import Signal
 from opsgov.history.trends import Trend, month_offset
 from opsgov.models.results import KpiInfo, ScopeResult, Scorecard, Target
-from opsgov.render.formatting import STATUS_LABEL, format_change, format_value
+from opsgov.render.formatting import (
+    STATUS_LABEL,
+    UNCHANGED,
+    format_change,
+    format_score_change,
+    format_value,
+)
 
-UNCHANGED = "unchanged"
-"""How a change too small to show reads."""
 _FINE = {"percent": 2, "hours": 2, "decimal": 3, "count": 1, "currency": 3, "seconds": 1}
 SPARK_CHARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
 LEVEL_LABEL = {"global": "Global", "region": "Region", "vendor": "Vendor", "site": "Site"}
@@ -137,10 +141,8 @@ class Formatter:
         if change is None:
             return ""
         if info.id == "composite":
-            text = f"{change:+.1f}"
-            return UNCHANGED if text in ("+0.0", "-0.0") else text
-        text = format_change(change, info.format, self.currency)
-        return UNCHANGED if text.startswith("\u00b1") else text
+            return format_score_change(change)
+        return format_change(change, info.format, self.currency)
 
     def better(self, info: KpiInfo, change: float | None) -> bool | None:
         """Whether a change is good news (None: no change that shows, or a target band)."""

@@ -22,9 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from opsgov.history import query
-from opsgov.history.reports.common import UNCHANGED, Formatter, scope_label
+from opsgov.history.reports.common import Formatter, scope_label
 from opsgov.history.trends import COMPOSITE, Trend, TrendSignal
 from opsgov.models.results import KpiInfo, ScopeResult, Scorecard, Target
+from opsgov.render.formatting import UNCHANGED
 
 TOP_CHANGES = 10
 KEY_REDS = 3
