@@ -52,6 +52,12 @@ SHEET_LINEAGE: Final = "Lineage"
 SHEET_DEFINITIONS: Final = "Definitions"
 SHEET_CHECKS: Final = "Checks"
 SHEET_GATES: Final = "Gates"
+SHEET_SITE_KPIS: Final = "Site KPIs"
+SHEET_SITE_CATEGORIES: Final = "Site categories"
+SITE_SHEETS_MAX: Final = 30
+"""A month of more sites than this gets two long sheets (Site KPIs: a row per site and KPI;
+Site categories: a row per site and category; both filterable) instead of a sheet per site:
+a workbook of two hundred tabs cannot be navigated and is slow to open and to write."""
 GATE_COLUMNS: Final = ("Level", "Scope", "Gate", "Why", "Status", "Composite alone")
 _FIXED_SHEETS: Final = (
     SHEET_SUMMARY,
@@ -59,6 +65,8 @@ _FIXED_SHEETS: Final = (
     SHEET_LINEAGE,
     SHEET_DEFINITIONS,
     SHEET_CHECKS,
+    SHEET_SITE_KPIS,
+    SHEET_SITE_CATEGORIES,
 )
 CHECK_COLUMNS: Final = ("severity", "code", "finding", "how to fix it")
 
@@ -447,24 +455,7 @@ def _site_sheet(book: Workbook, card: Scorecard, site: ScopeResult, title: str) 
         if info is None:
             continue
         row += 1
-        fmt = number_format(info.format, currency)
-        sheet.text(row, 1, info.id)
-        sheet.text(row, 2, info.name)
-        sheet.text(row, 3, category_names.get(info.category or "", info.category))
-        sheet.number(row, 4, cell_value(result.value, info.format), fmt)
-        sheet.number(row, 5, cell_value(result.target.target, info.format), fmt)
-        for col, which in ((6, "green"), (7, "amber")):
-            value, band = _threshold(result, which, info, currency)
-            if band is not None:
-                sheet.text(row, col, band)
-            else:
-                sheet.number(row, col, cell_value(value, info.format), fmt)
-        sheet.text(row, 8, _status(result.status))
-        sheet.number(row, 9, result.score, _SCORE_FORMAT)
-        sheet.number(row, 10, cell_value(result.previous, info.format), fmt)
-        sheet.number(row, 11, result.change, change_format(info.format, currency))
-        sheet.text(row, 12, result.target.source)
-        sheet.text(row, 13, result.target.reason or None)
+        _kpi_cells(sheet, row, 1, result, info, category_names, currency)
     last = row
     rag_rules(ws, f"H{SITE_HEADER_ROW + 1}:H{max(last, SITE_HEADER_ROW + 1)}")
 
@@ -481,6 +472,74 @@ def _site_sheet(book: Workbook, card: Scorecard, site: ScopeResult, title: str) 
         sheet.number(row, 4, category.score, _SCORE_FORMAT)
         sheet.number(row, 5, category.coverage, "0%")
     sheet.finish(f"C{SITE_HEADER_ROW + 1}", _table_ref(SITE_HEADER_ROW, last, len(SITE_COLUMNS)))
+
+
+def _kpi_cells(
+    sheet: _Sheet,
+    row: int,
+    first: int,
+    result: KpiResult,
+    info: KpiInfo,
+    category_names: dict[str, str],
+    currency: str,
+) -> None:
+    """One KPI's `SITE_COLUMNS` cells from column `first` on."""
+    fmt = number_format(info.format, currency)
+    col = first - 1
+    sheet.text(row, col + 1, info.id)
+    sheet.text(row, col + 2, info.name)
+    sheet.text(row, col + 3, category_names.get(info.category or "", info.category))
+    sheet.number(row, col + 4, cell_value(result.value, info.format), fmt)
+    sheet.number(row, col + 5, cell_value(result.target.target, info.format), fmt)
+    for offset, which in ((6, "green"), (7, "amber")):
+        value, band = _threshold(result, which, info, currency)
+        if band is not None:
+            sheet.text(row, col + offset, band)
+        else:
+            sheet.number(row, col + offset, cell_value(value, info.format), fmt)
+    sheet.text(row, col + 8, _status(result.status))
+    sheet.number(row, col + 9, result.score, _SCORE_FORMAT)
+    sheet.number(row, col + 10, cell_value(result.previous, info.format), fmt)
+    sheet.number(row, col + 11, result.change, change_format(info.format, currency))
+    sheet.text(row, col + 12, result.target.source)
+    sheet.text(row, col + 13, result.target.reason or None)
+
+
+def _site_tables(book: Workbook, card: Scorecard, sites: Sequence[ScopeResult]) -> None:
+    """Site KPIs and Site categories: every site's KPI and category rows, in league order."""
+    currency = card.reporting_currency
+    kpi_info = {k.id: k for k in card.kpis}
+    category_names = {c.id: c.name for c in card.categories}
+    weights = {c.id: c.weight for c in card.categories}
+    sheet = _Sheet(book.create_sheet(SHEET_SITE_KPIS))
+    sheet.header(1, ("Site", "Site name", *SITE_COLUMNS))
+    row = 1
+    for site in sites:
+        for result in site.kpis:
+            info = kpi_info.get(result.kpi)
+            if info is None:
+                continue
+            row += 1
+            sheet.text(row, 1, site.id)
+            sheet.text(row, 2, site.name)
+            _kpi_cells(sheet, row, 3, result, info, category_names, currency)
+    rag_rules(sheet.ws, f"J2:J{max(row, 2)}")
+    sheet.finish("C2", _table_ref(1, row, len(SITE_COLUMNS) + 2))
+    sheet = _Sheet(book.create_sheet(SHEET_SITE_CATEGORIES))
+    columns = ("Site", "Site name", "Category", "Name", "Weight", "Score", "Coverage")
+    sheet.header(1, columns)
+    row = 1
+    for site in sites:
+        for category in site.categories:
+            row += 1
+            sheet.text(row, 1, site.id)
+            sheet.text(row, 2, site.name)
+            sheet.text(row, 3, category.category)
+            sheet.text(row, 4, category_names.get(category.category, category.category))
+            sheet.number(row, 5, weights.get(category.category), "0")
+            sheet.number(row, 6, category.score, _SCORE_FORMAT)
+            sheet.number(row, 7, category.coverage, "0%")
+    sheet.finish("C2", _table_ref(1, row, len(columns)))
 
 
 def _queues(book: Workbook, card: Scorecard) -> None:
@@ -622,13 +681,21 @@ def _gates(book: Workbook, card: Scorecard) -> None:
 
 
 def render_xlsx(card: Scorecard, env: Environment) -> bytes:
-    """`scorecard.xlsx`: Summary, a sheet per site, Queues, Lineage and Definitions."""
+    """`scorecard.xlsx`: Summary, a sheet per site, Queues, Lineage and Definitions.
+
+    Past `SITE_SHEETS_MAX` sites, the Site KPIs and Site categories sheets replace the sheets
+    per site.
+    """
     del env  # the workbook is built in code, not from a template
     book = Workbook()
     _summary(book, card)
-    titles = site_sheet_titles(card)
-    for site in _top_scopes(card, "site"):
-        _site_sheet(book, card, site, titles[site.id])
+    sites = _top_scopes(card, "site")
+    if len(sites) > SITE_SHEETS_MAX:
+        _site_tables(book, card, sites)
+    else:
+        titles = site_sheet_titles(card)
+        for site in sites:
+            _site_sheet(book, card, site, titles[site.id])
     _queues(book, card)
     _lineage(book, card)
     _definitions(book, card)
