@@ -1,33 +1,43 @@
-"""Benchmark: `opsgov validate` and `opsgov score` on a 1,000,000-row, 16-column agent-day month.
+"""Benchmark: `opsgov validate` and `opsgov score` against the fastest bare reads of the same month.
 
-Measured in one run, on the same file and machine, each in a fresh process:
+Measured in one run, on the same files and machine, each in a fresh process, alternating:
 
-- the bare read: python-calamine reading every cell of the sheet into Python values;
-- `opsgov validate` on the same file: read, harmonise and every check;
-- `opsgov score` on the same month: validate, roll up, every KPI at every level, all outputs.
+- xlsx month (a 16-column agent-day sheet): fastexcel loading the sheet as Arrow, polars
+  `read_excel` (calamine engine), and python-calamine `to_python` (a Python object per cell,
+  the earlier baseline);
+- the same rows as CSV: polars `read_csv`, DuckDB `read_csv` to Arrow, and Python's `csv`
+  module;
+- `opsgov validate --period` and `opsgov score --period` on each month.
 
-Reports wall time and peak memory of each, and the ratios. Peak memory is the largest
-resident set of the process plus that of its largest child (opsgov reads a large workbook in
-a forked child process): an upper bound, since a forked child shares its parent's pages.
-Goals: validation costs at most 30 % more time than the bare read and at most 1.5 times its
-peak memory; scoring costs at most 1.5 times the bare read's time.
+Reports median wall time and peak memory, and the ratios to the fastest bare read of the
+same file in the same run. Peak memory is the largest resident set of the process plus that
+of its largest child (opsgov reads a large workbook in a forked child process): an upper
+bound, since a forked child shares its parent's pages. Baselines whose library is not
+installed are skipped (`pip install fastexcel polars` for all of them).
 
-    python benchmarks/validate_bench.py [--rows 1000000] [--repeat 3]
+    python benchmarks/validate_bench.py [--rows 1000000] [--repeat 3] [--format xlsx,csv]
+    python benchmarks/validate_bench.py --curve 100000,300000,1000000,3000000 --format csv
+    python benchmarks/validate_bench.py --small 60   # 60 sites x 3 small files
 
-The generated workbook is cached in benchmarks/.data/ (git-ignored).
+The generated workspaces are cached in benchmarks/.data/ (git-ignored).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import datetime as dt
+import importlib.util
 import json
 import random
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -70,38 +80,50 @@ columns:
 """
 
 
-def make_workbook(rows: int, path: Path) -> None:
-    """Write the agent-day month with openpyxl's write-only mode (values only)."""
-    from openpyxl import Workbook
-
+def agent_rows(rows: int, sites: list[str] = SITES) -> Iterator[list[object]]:
+    """The agent-day rows of the month: the same for every format and size."""
     rng = random.Random(20261)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Agent Day")
-    sheet.append(HEADERS)
-    agents = max(1, rows // (31 * len(SITES)))
-    import datetime as dt
-
+    agents = max(1, rows // (31 * len(sites)))
     written = 0
     for day in range(1, 32):
         date = dt.datetime(2026, 10, day)
-        for site in SITES:
+        for site in sites:
             for agent in range(agents):
                 if written >= rows:
-                    break
+                    return
                 aht = rng.randint(240, 600)
                 logged = rng.randint(25000, 28000)
                 handled = rng.randint(20, logged // aht)  # handle time fits in logged-in time
                 eligible = handled
                 audited = rng.randint(0, 6)
-                sheet.append(
-                    [date, site, "general" if agent % 3 else "escalations", f"{site}-{agent:05d}",
-                     handled, handled * aht, eligible, rng.randint(int(eligible * 0.8), eligible),
-                     audited, rng.randint(max(0, audited - 1), audited), logged, 28800,
-                     rng.randint(1000, 3000), rng.randint(20000, 25000), 27000,
-                     rng.randint(0, min(14400, handled * aht))]
-                )  # fmt: skip
+                yield [date, site, "general" if agent % 3 else "escalations", f"{site}-{agent:05d}",
+                       handled, handled * aht, eligible, rng.randint(int(eligible * 0.8), eligible),
+                       audited, rng.randint(max(0, audited - 1), audited), logged, 28800,
+                       rng.randint(1000, 3000), rng.randint(20000, 25000), 27000,
+                       rng.randint(0, min(14400, handled * aht))]  # fmt: skip
                 written += 1
+
+
+def make_workbook(rows: int, path: Path, sites: list[str] = SITES) -> None:
+    """Write the agent-day month with openpyxl's write-only mode (values only)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Agent Day")
+    sheet.append(HEADERS)
+    for row in agent_rows(rows, sites):
+        sheet.append(row)
     workbook.save(path)
+
+
+def make_csv(rows: int, path: Path, sites: list[str] = SITES) -> None:
+    """Write the same rows as comma-separated UTF-8 text, dates as ISO dates."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HEADERS)
+        for row in agent_rows(rows, sites):
+            row[0] = row[0].date().isoformat()  # type: ignore[attr-defined]
+            writer.writerow(row)
 
 
 EXTRAS_PROFILE = """\
@@ -135,7 +157,7 @@ SAMPLE_FILES = {
     "compliance_controls": "Compliance_controls_2026-10.csv",
 }
 """The sample month's HR, finance and compliance files, which complete every site's month."""
-LAYOUT = "v2"
+LAYOUT = "v3"
 """Bumped when the generated workspace changes, so that a cached one is rebuilt."""
 
 
@@ -160,17 +182,8 @@ def make_extras(path: Path, rows: int) -> None:
     path.write_text("\n".join(lines) + "\n", "utf-8")
 
 
-def make_workspace(root: Path, rows: int) -> Path:
-    """A workspace whose month folder holds the agent-day file and the rest of the month."""
-    stamp = f"{rows} {LAYOUT}"
-    target = root / "inbox" / "2026-10" / "agent_day_2026-10.xlsx"
-    stamp_file = root / "rows.txt"
-    made = stamp_file.read_text() if stamp_file.exists() else ""
-    if (root / "opsgov.yaml").exists() and made == stamp:
-        return target
-    held = DATA / f"agent_day_{rows}.xlsx"
-    if target.exists() and made.split()[:1] == [str(rows)]:
-        target.replace(held)  # the generated workbook is still right: keep it
+def _base_workspace(root: Path, registry: str) -> Path:
+    """An initialised workspace with the sample's FX rates and the given registry."""
     if root.exists():
         shutil.rmtree(root)
     subprocess.run([sys.executable, "-m", "opsgov", "init", str(root), "-q"], check=True)
@@ -179,14 +192,32 @@ def make_workspace(root: Path, rows: int) -> Path:
         .read_text()
         .replace("framework: framework.yaml", "framework: builtin:trust_safety")
     )
-    sample = REPO / "sample_data"
-    (root / "registry.yaml").write_text((sample / "registry.yaml").read_text())
-    (root / "fx_rates.csv").write_text((sample / "fx_rates.csv").read_text())
+    (root / "registry.yaml").write_text(registry)
+    shutil.rmtree(root / "contracts", ignore_errors=True)  # init's example names its own vendor
+    (root / "fx_rates.csv").write_text((REPO / "sample_data" / "fx_rates.csv").read_text())
     (root / "profiles").mkdir()
-    (root / "profiles" / "agent_day.yaml").write_text(PROFILE)
-    (root / "profiles" / "site_month_extras.yaml").write_text(EXTRAS_PROFILE)
     month = root / "inbox" / "2026-10"
     month.mkdir(parents=True)
+    return month
+
+
+def make_workspace(root: Path, rows: int, fmt: str = "xlsx") -> Path:
+    """A workspace whose month folder holds the agent-day file and the rest of the month."""
+    stamp = f"{rows} {fmt} {LAYOUT}"
+    target = root / "inbox" / "2026-10" / f"agent_day_2026-10.{fmt}"
+    stamp_file = root / "rows.txt"
+    made = stamp_file.read_text() if stamp_file.exists() else ""
+    if (root / "opsgov.yaml").exists() and made == stamp:
+        return target
+    held = DATA / f"agent_day_{rows}.{fmt}"
+    if target.exists() and made.split()[:2] == [str(rows), fmt]:
+        target.replace(held)  # the generated file is still right: keep it
+    sample = REPO / "sample_data"
+    month = _base_workspace(root, (sample / "registry.yaml").read_text())
+    (root / "profiles" / "agent_day.yaml").write_text(
+        PROFILE.replace("agent_day_{period}.xlsx", f"agent_day_{{period}}.{fmt}")
+    )
+    (root / "profiles" / "site_month_extras.yaml").write_text(EXTRAS_PROFILE)
     for profile, name in SAMPLE_FILES.items():
         shutil.copy(sample / "profiles" / f"{profile}.yaml", root / "profiles")
         shutil.copy(sample / "inbox" / "2026-10" / name, month / name)
@@ -195,10 +226,60 @@ def make_workspace(root: Path, rows: int) -> Path:
         held.replace(target)
     else:
         started = time.perf_counter()
-        make_workbook(rows, target)
+        (make_workbook if fmt == "xlsx" else make_csv)(rows, target)
         print(f"generated {rows:,} rows in {time.perf_counter() - started:.0f} s: {target}")
     (root / "rows.txt").write_text(stamp)
     return target
+
+
+SMALL_PROFILES = {
+    "site_agent_day": (PROFILE, "{site}_agent_day_{period}.xlsx"),
+    "site_agent_day_text": (PROFILE, "{site}_agent_day_{period}.csv"),
+    "site_extras": (EXTRAS_PROFILE, "{site}_site_month_{period}.csv"),
+}
+
+
+def make_small_month(root: Path, sites: int) -> int:
+    """A month of many small files, three per site; returns how many files.
+
+    Per site: an agent-day xlsx (250 rows), the same layout as CSV for other agents, and
+    the site-month extras.
+    """
+    stamp = f"small {sites} {LAYOUT}"
+    stamp_file = root / "rows.txt"
+    if stamp_file.exists() and stamp_file.read_text() == stamp:
+        return 3 * sites
+    ids = [f"S{n:03d}" for n in range(sites)]
+    registry = "kind: registry\nregions: [{id: EMEA, name: Europe}]\n"
+    registry += "vendors: [{id: acme_bpo, name: Acme BPO Services, type: bpo}]\nsites:\n"
+    for site in ids:
+        registry += (
+            f"  - {{id: {site}, name: Site {site}, vendor: acme_bpo, region: EMEA, country: IE,"
+            " currency: EUR, timezone: Europe/Dublin, status: live, go_live: '2019-05-01'}\n"
+        )
+    month = _base_workspace(root, registry)
+    for name, (profile, pattern) in SMALL_PROFILES.items():
+        text = profile.replace("id: agent_day", f"id: {name}").replace(
+            "id: site_month_extras", f"id: {name}"
+        )
+        text = re.sub(r'pattern: "[^"]+"', f'pattern: "{pattern}"', text)
+        (root / "profiles" / f"{name}.yaml").write_text(text)
+    for site in ids:
+        make_workbook(250, month / f"{site}_agent_day_2026-10.xlsx", [site])
+        text = month / f"{site}_agent_day_2026-10.csv"
+        make_csv(250, text, [site])
+        lines = text.read_text("utf-8").splitlines()
+        text.write_text(  # other agents on a third queue, so that no key repeats
+            "\n".join([lines[0]] + [ln.replace(f",{site}-", f",{site}-C") for ln in lines[1:]])
+            + "\n",
+            "utf-8",
+        )
+        extras = month / f"{site}_site_month_2026-10.csv"
+        make_extras(extras, 500)
+        rows = extras.read_text("utf-8").splitlines()
+        extras.write_text(rows[0] + "\n" + rows[1].replace(SITES[0], site) + "\n", "utf-8")
+    stamp_file.write_text(stamp)
+    return 3 * sites
 
 
 MEASURE = textwrap.dedent(
@@ -213,12 +294,56 @@ MEASURE = textwrap.dedent(
     """
 )
 
-BARE = """
+BASELINES = {
+    "xlsx": {
+        "fastexcel (Arrow)": (
+            "fastexcel",
+            """
+import fastexcel
+table = fastexcel.read_excel(sys.argv[1]).load_sheet(0).to_arrow()
+""",
+        ),
+        "polars read_excel": (
+            "polars",
+            """
+import polars
+frame = polars.read_excel(sys.argv[1], engine="calamine")
+""",
+        ),
+        "python-calamine to_python": (
+            "python_calamine",
+            """
 from python_calamine import CalamineWorkbook
-book = CalamineWorkbook.from_path(sys.argv[1])
-rows = book.get_sheet_by_index(0).to_python()
-cells = sum(len(r) for r in rows)
-"""
+rows = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()
+""",
+        ),
+    },
+    "csv": {
+        "polars read_csv": (
+            "polars",
+            """
+import polars
+frame = polars.read_csv(sys.argv[1])
+""",
+        ),
+        "DuckDB read_csv": (
+            "duckdb",
+            """
+import duckdb
+table = duckdb.sql(f"select * from read_csv('{sys.argv[1]}')").arrow()
+""",
+        ),
+        "Python csv module": (
+            "csv",
+            """
+import csv
+with open(sys.argv[1], newline="", encoding="utf-8") as fh:
+    rows = list(csv.reader(fh))
+""",
+        ),
+    },
+}
+"""Bare reads of the same file: (module that must be importable, code)."""
 
 VALIDATE = """
 from opsgov.cli import main
@@ -233,7 +358,7 @@ except SystemExit:
 SCORE = """
 from opsgov.cli import main
 sys.argv = ["opsgov", "score", "--period", "2026-10", "--workspace", sys.argv[2], "-q",
-            "--out", sys.argv[2] + "/out"]
+            "--out", sys.argv[2] + "/out", "--no-history"]
 try:
     main()
 except SystemExit:
@@ -251,41 +376,75 @@ def run(body: str, *args: str) -> dict[str, float]:
     return result
 
 
+def _available(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def measure(fmt: str, rows: int, repeat: int) -> dict[str, object]:
+    """Every bare read of one format, then validate and score, alternating; medians."""
+    root = DATA / f"ws_{fmt}_{rows}"
+    path = make_workspace(root, rows, fmt)
+    programs = {name: body for name, (module, body) in BASELINES[fmt].items() if _available(module)}
+    programs["opsgov validate"] = VALIDATE
+    programs["opsgov score"] = SCORE
+    times: dict[str, list[float]] = {name: [] for name in programs}
+    peaks: dict[str, list[float]] = {name: [] for name in programs}
+    for _ in range(repeat):
+        for name, body in programs.items():
+            result = run(body, str(path), str(root))
+            times[name].append(result["seconds"])
+            peaks[name].append(result["peak_mb"])
+    median = {name: statistics.median(values) for name, values in times.items()}
+    peak = {name: max(values) for name, values in peaks.items()}
+    bare = [name for name in programs if not name.startswith("opsgov")]
+    fastest = min(bare, key=median.__getitem__)
+    return {
+        "format": fmt,
+        "rows": rows,
+        "fastest_bare_read": fastest,
+        "programs": {
+            name: {
+                "seconds": round(median[name], 2),
+                "time_ratio": round(median[name] / median[fastest], 2),
+                "peak_mb": round(peak[name]),
+                "memory_ratio": round(peak[name] / peak[fastest], 2),
+            }
+            for name in programs
+        },
+    }
+
+
+def small_month(sites: int, repeat: int) -> dict[str, object]:
+    """Validate and score a month of many small files; time per file."""
+    root = DATA / f"ws_small_{sites}"
+    files = make_small_month(root, sites)
+    out: dict[str, object] = {"sites": sites, "files": files}
+    for name, body in (("opsgov validate", VALIDATE), ("opsgov score", SCORE)):
+        seconds = statistics.median(run(body, "", str(root))["seconds"] for _ in range(repeat))
+        out[name] = {"seconds": round(seconds, 2), "ms_per_file": round(1000 * seconds / files)}
+    return out
+
+
 def main() -> None:
-    """Generate (once), then time the bare read and the validation, alternating."""
+    """Generate (once), then time the bare reads, validate and score, alternating."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--format", default="xlsx,csv", help="xlsx, csv or both (comma)")
+    parser.add_argument("--curve", help="row counts, comma-separated: one run each")
+    parser.add_argument("--small", type=int, help="sites of a month of small files (3 each)")
     args = parser.parse_args()
     DATA.mkdir(exist_ok=True)
-    root = DATA / f"ws_{args.rows}"
-    path = make_workspace(root, args.rows)
-    bare, validate, score = [], [], []
-    for _ in range(args.repeat):
-        bare.append(run(BARE, str(path), str(root)))
-        validate.append(run(VALIDATE, str(path), str(root)))
-        score.append(run(SCORE, str(path), str(root)))
-    b_time = statistics.median(r["seconds"] for r in bare)
-    v_time = statistics.median(r["seconds"] for r in validate)
-    s_time = statistics.median(r["seconds"] for r in score)
-    b_mem = max(r["peak_mb"] for r in bare)
-    v_mem = max(r["peak_mb"] for r in validate)
-    s_mem = max(r["peak_mb"] for r in score)
-    result = {
-        "rows": args.rows,
-        "columns": len(HEADERS),
-        "bare_read_seconds": round(b_time, 2),
-        "validate_seconds": round(v_time, 2),
-        "time_ratio": round(v_time / b_time, 3),
-        "bare_read_peak_mb": round(b_mem),
-        "validate_peak_mb": round(v_mem),
-        "memory_ratio": round(v_mem / b_mem, 3),
-        "score_seconds": round(s_time, 2),
-        "score_time_ratio": round(s_time / b_time, 3),
-        "score_peak_mb": round(s_mem),
-        "score_memory_ratio": round(s_mem / b_mem, 3),
-    }
-    print(json.dumps(result, indent=2))
+    if args.small:
+        print(json.dumps(small_month(args.small, args.repeat), indent=2))
+        return
+    sizes = [int(n) for n in args.curve.split(",")] if args.curve else [args.rows]
+    for fmt in args.format.split(","):
+        for rows in sizes:
+            if fmt == "xlsx" and rows > 1_048_575:
+                print(f"xlsx: {rows:,} rows do not fit one sheet (Excel's grid); skipped")
+                continue
+            print(json.dumps(measure(fmt, rows, args.repeat), indent=2), flush=True)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
+import pyarrow as pa
 
 from opsgov.harmonise.table import FloatArray, IntArray
 from opsgov.harmonise.values import (
@@ -17,6 +19,7 @@ from opsgov.harmonise.values import (
     measure_value,
     numeric_date_order,
 )
+from opsgov.harmonise.vector import distinct, text_array, text_numbers
 from opsgov.models.profile import ColumnUnit, DateFormat
 
 _PLAIN = {float, int, type(None)}
@@ -47,10 +50,18 @@ def _problem_for(value: object) -> CellProblemError | None:
     return None
 
 
+Column: TypeAlias = Sequence[object] | pa.Array
+"""A column of cells: Python values, or an Arrow string array (delimited text read in bulk)."""
+
+
 def numeric_column(
-    values: Sequence[object], unit: ColumnUnit, decimal: str = "."
+    values: Column, unit: ColumnUnit, decimal: str = "."
 ) -> tuple[FloatArray, list[BadCell]]:
     """A column as floats in the measure's canonical unit (NaN where blank or bad)."""
+    texts = text_array(values)
+    if texts is not None:
+        return _text_column_numbers(texts, unit, decimal)
+    assert not isinstance(values, pa.Array)
     kinds = set(map(type, values))
     if str in kinds and kinds <= _PLAIN_OR_TEXT:
         values = _empty_text_as_none(values)
@@ -89,6 +100,38 @@ def numeric_column(
     return out, problems
 
 
+def _text_column_numbers(
+    column: pa.Array, unit: ColumnUnit, decimal: str
+) -> tuple[FloatArray, list[BadCell]]:
+    """A text column: plain numbers at once, every other cell by `measure_value`."""
+    out, others = text_numbers(column, decimal)
+    scale = _TEXT_SCALE.get(unit)
+    if scale is not None:
+        out *= scale
+    elif unit == "percent_0_100":
+        out /= 100.0
+    problems: list[BadCell] = []
+    if len(others):
+        cells = column.take(pa.array(others)).to_pylist()
+        for index, value in zip(others.tolist(), cells, strict=True):
+            out[index] = np.nan
+            if is_blank(value):
+                continue
+            problem = _problem_for(value)
+            if problem is not None:
+                problems.append(BadCell(index, value, problem))
+                continue
+            try:
+                out[index] = measure_value(value, unit, decimal)
+            except CellProblemError as exc:
+                problems.append(BadCell(index, value, exc))
+    return out, problems
+
+
+_TEXT_SCALE = {"minutes": 60.0, "hours": 3600.0}
+"""How `measure_value` scales a number written as text (a percent is divided by 100)."""
+
+
 def _empty_text_as_none(values: Sequence[object]) -> Sequence[object]:
     """The values with empty strings (empty cells of a sheet read in bulk) as None.
 
@@ -112,17 +155,35 @@ def _empty_text_as_none(values: Sequence[object]) -> Sequence[object]:
 
 
 def date_column(
-    values: Sequence[object], fmt: DateFormat, date_system: int
+    values: Column, fmt: DateFormat, date_system: int
 ) -> tuple[IntArray, list[BadCell], DateFormat]:
     """A column as date ordinals (0 where blank or bad), and the text format settled on."""
+    texts = text_array(values)
+    if texts is not None:  # text: one conversion per distinct value
+        labels, indices = distinct(texts)
+        if fmt == "auto":
+            fmt = numeric_date_order([v for v in labels if isinstance(v, str)]) or "auto"
+        ordinals, bads = _dates(labels, fmt, date_system)
+        bad_rows = np.flatnonzero(np.isin(indices, [b.index for b in bads]))
+        problem = {b.index: b for b in bads}
+        rows = [BadCell(int(i), labels[indices[i]], problem[indices[i]].problem) for i in bad_rows]
+        return ordinals[indices], rows, fmt
+    assert not isinstance(values, pa.Array)
     kinds = set(map(type, values))
     if kinds <= _DATES:  # typed dates: one conversion per distinct day
         table = {v: date_value(v, fmt, date_system).toordinal() for v in set(values)}
         ordinals = np.fromiter(map(table.__getitem__, values), np.int64, count=len(values))
         return ordinals, [], fmt
     if fmt == "auto":
-        texts = [v for v in values if isinstance(v, str)]
-        fmt = numeric_date_order(texts) or "auto"
+        fmt = numeric_date_order([v for v in values if isinstance(v, str)]) or "auto"
+    out, problems = _dates(values, fmt, date_system)
+    return out, problems, fmt
+
+
+def _dates(
+    values: Sequence[object], fmt: DateFormat, date_system: int
+) -> tuple[IntArray, list[BadCell]]:
+    """Cell by cell: ordinals (0 where blank or bad) and the cells that are no date."""
     out = np.zeros(len(values), dtype=np.int64)
     problems: list[BadCell] = []
     last: tuple[object, int] | None = None
@@ -148,22 +209,29 @@ def date_column(
             continue
         out[index] = ordinal
         last = (value, ordinal)
-    return out, problems, fmt
+    return out, problems
 
 
-def text_column(values: Sequence[object]) -> list[str | None]:
+def text_column(values: Column) -> list[str | None]:
     """A column as stripped text (None where blank); numbers keep their natural text."""
+    texts = text_array(values)
+    if texts is not None and isinstance(values, pa.Array):
+        labels, indices = distinct(texts)
+        shown = np.array(text_column(labels) if labels else [], dtype=object)
+        out: list[str | None] = shown[indices].tolist()
+        return out
+    assert not isinstance(values, pa.Array)
     if values and set(map(type, values)) == {str}:
-        distinct = set(values)
-        if len(distinct) * 2 <= len(values):  # repeated labels: one object per distinct text
-            table: dict[object, str | None] = {v: v.strip() or None for v in distinct}  # type: ignore[attr-defined]
+        different = set(values)
+        if len(different) * 2 <= len(values):  # repeated labels: one object per distinct text
+            table: dict[object, str | None] = {v: v.strip() or None for v in different}
             return list(map(table.__getitem__, values))
-        stripped = list(map(str.strip, values))  # type: ignore[arg-type]
+        stripped = list(map(str.strip, values))
         if "" in stripped:
             return [v or None for v in stripped]
         return stripped  # type: ignore[return-value]
-    out: list[str | None] = []
-    append = out.append
+    cells: list[str | None] = []
+    append = cells.append
     for value in values:
         if type(value) is str:
             append(value.strip() or None)
@@ -175,4 +243,4 @@ def text_column(values: Sequence[object]) -> list[str | None]:
             append(value.isoformat())
         else:
             append(str(value).strip() or None)
-    return out
+    return cells

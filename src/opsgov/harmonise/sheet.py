@@ -10,11 +10,12 @@ from typing import Protocol
 
 import numpy as np
 
-from opsgov.harmonise.columns import BadCell, date_column, numeric_column, text_column
+from opsgov.harmonise.columns import BadCell, Column, date_column, numeric_column, text_column
 from opsgov.harmonise.header import ColumnPlan, find_header, plan_columns
 from opsgov.harmonise.skipped import Selection, describe_skipped, select_rows
 from opsgov.harmonise.table import Block, BoolArray, FloatArray, Source
 from opsgov.harmonise.text import norm
+from opsgov.harmonise.vector import pick
 from opsgov.issues import Issue, Location, make_issue
 from opsgov.models.framework import Framework
 from opsgov.models.profile import Profile
@@ -62,16 +63,14 @@ def _transposed(body: Sequence[Sequence[object]]) -> list[tuple[object, ...]]:
     return list(itertools.zip_longest(*body)) if body else []
 
 
-def _cells(
-    columns: Sequence[Sequence[object]], kept: list[int] | None, n: int
-) -> Callable[[int], Sequence[object]]:
+def _cells(columns: Sequence[Column], kept: list[int] | None, n: int) -> Callable[[int], Column]:
     """A getter of one column's cells in the kept rows."""
 
-    def cells_of(index: int) -> Sequence[object]:
+    def cells_of(index: int) -> Column:
         if index >= len(columns):
             return [None] * n
         column = columns[index]
-        return column if kept is None else [column[i] for i in kept]
+        return column if kept is None else pick(column, kept)
 
     return cells_of
 
@@ -218,7 +217,8 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
     plan = plan_columns(rows[index], profile)
     issues.extend(_structure_issues(ctx, sheet, plan, header_row))
     body = rows[index + 1 :]
-    transposed = _transposed(body)
+    columns_read = getattr(body, "columns", None)  # delimited text read in bulk
+    transposed: Sequence[Column] = columns_read or _transposed(body)
     selection = select_rows(body, transposed, profile, ctx.decimal)
     kept = selection.kept
     n = len(body) if kept is None else len(kept)
@@ -327,7 +327,7 @@ def _shared_columns(plan: ColumnPlan, measures: dict[str, FloatArray]) -> None:
 
 def _sites(
     ctx: Context,
-    cells_of: Callable[[int], Sequence[object]],
+    cells_of: Callable[[int], Column],
     n: int,
     plan: ColumnPlan,
     issues: list[Issue],
@@ -360,7 +360,7 @@ def _sites(
 def _categories(
     ctx: Context,
     sheet: SheetLike,
-    values: Sequence[object],
+    values: Column,
     value_map: dict[str, str],
     numbers: list[int],
     col: int,

@@ -23,6 +23,7 @@ from typing import Literal, cast
 
 import numpy as np
 
+from opsgov.harmonise import vector
 from opsgov.harmonise.text import is_total_label
 from opsgov.harmonise.values import parse_number
 from opsgov.models.profile import Profile
@@ -105,6 +106,14 @@ def select_rows(
     distinct values: column by column instead of row by row.
     """
     verdict = _verdict(profile)
+    if columns and vector.is_arrow(columns[0]):  # delimited text read in bulk: text, equal rows
+        if not len(body):
+            return Selection(kept=None)
+        labels = cast(list[str], vector.distinct(columns[0])[0])
+        if not any(not text or text.isspace() or verdict(text) for text in labels):
+            return Selection(kept=None)
+        body = list(body)  # a blank or totals row somewhere: look at the rows
+        columns = [vector.cells(c) for c in columns]
     width = min(map(len, body), default=0)
     if width and width == max(map(len, body)):
         for column in columns:

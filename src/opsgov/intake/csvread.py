@@ -26,13 +26,14 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from opsgov.intake.columnar import ColumnRows, arrow_columns
 from opsgov.intake.failures import refuse
 from opsgov.intake.limits import Limits
 from opsgov.intake.raw import CellValue, RawSheet, RawWorkbook, TextFormat
@@ -80,13 +81,17 @@ class CsvOptions(BaseModel):
         return value
 
 
-def read_delimited(path: Path, limits: Limits, options: CsvOptions | None = None) -> RawWorkbook:
+def read_delimited(
+    path: Path, limits: Limits, options: CsvOptions | None = None, *, columnar: bool = True
+) -> RawWorkbook:
     """Read a delimited-text file into a one-sheet `RawWorkbook`.
 
     Args:
         path: The file.
         limits: Rows, columns and cells read; characters per field and per file.
         options: Declared encoding, delimiter and decimal separator, when known.
+        columnar: Split regular text with Arrow's reader into columns
+            (`opsgov.intake.columnar`); False reads every file with the `csv` module.
 
     Returns:
         One sheet named after the file, with `text_format` recording how it was read.
@@ -125,13 +130,20 @@ def read_delimited(path: Path, limits: Limits, options: CsvOptions | None = None
     delimiter_source = "declared"
     if delimiter is None:
         delimiter, delimiter_source = detect_delimiter(text[:_SAMPLE_CHARS])
-    rows, truncated = _parse(path, text, delimiter, limits, notes)
-    first = next((i for i, row in enumerate(rows) if any(row)), len(rows))
-    last = next((i for i in range(len(rows) - 1, -1, -1) if any(rows[i])), -1)
-    rows = rows[first : last + 1]
+    columns = None
+    if columnar and not any(ch in text for ch in _EXOTIC_BREAKS):
+        columns = arrow_columns(text, delimiter, limits)
+    if columns is not None:
+        rows: Sequence[list[str]] = cast("Sequence[list[str]]", ColumnRows(columns))
+        first, truncated = _leading_blank_records(text, delimiter), False
+    else:
+        parsed, truncated = _parse(path, text, delimiter, limits, notes)
+        first = next((i for i, row in enumerate(parsed) if any(row)), len(parsed))
+        last = next((i for i in range(len(parsed) - 1, -1, -1) if any(parsed[i])), -1)
+        rows = parsed[first : last + 1]
     decimal, decimal_source = options.decimal, "declared"
     if decimal is None:
-        sample = (v for row in islice(rows, _DECIMAL_SAMPLE_ROWS) for v in row)
+        sample = (v for row in rows[:_DECIMAL_SAMPLE_ROWS] for v in row)
         votes = _decimal_votes(sample)
         decimal_source = "guessed" if any(votes) else "default"
         decimal = "," if votes[0] > votes[1] else "."
@@ -139,8 +151,9 @@ def read_delimited(path: Path, limits: Limits, options: CsvOptions | None = None
         name=path.stem,
         first_row=first + 1 if rows else 1,
         first_col=1,
-        rows=cast("list[list[CellValue]]", rows),
+        rows=cast("Sequence[list[CellValue]]", rows),
         truncated=truncated,
+        columns=columns,
     )
     text_format = TextFormat(
         encoding=encoding,
@@ -267,6 +280,16 @@ def _decode(path: Path, data: bytes, options: CsvOptions) -> tuple[str, str, str
         return data.decode("utf-8"), "utf-8", "utf-8"
     except UnicodeDecodeError:
         return data.decode("cp1252", errors=_LATIN1_FALLBACK), "cp1252", "guessed"
+
+
+def _leading_blank_records(text: str, delimiter: str) -> int:
+    """How many records at the start hold no text (the columnar read leaves them out)."""
+    count = 0
+    for row in csv.reader(io.StringIO(text[:_SAMPLE_CHARS], newline=""), delimiter=delimiter):
+        if any(row):
+            break
+        count += 1
+    return count
 
 
 def _latin1_fallback(exc: UnicodeError) -> tuple[str, int]:

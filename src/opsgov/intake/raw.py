@@ -15,10 +15,11 @@ for text that happens to read "#N/A". Delimited text is the exception: its cells
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import NamedTuple, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 from opsgov.intake.sniff import FileFormat
 from opsgov.issues import Issue
@@ -113,6 +114,8 @@ class RawSheet:
         formula_cells_without_value: 1-based (row, column) of cells that hold a formula but no
             stored result; they read as None.
         truncated: True when rows or columns beyond the limits were left out.
+        columns: For delimited text read in bulk, the same cells column by column (Arrow
+            string arrays, `rows` is then a view built from them on demand); else None.
     """
 
     name: str
@@ -120,10 +123,11 @@ class RawSheet:
     visibility: SheetVisibility = SheetVisibility.VISIBLE
     first_row: int = 1
     first_col: int = 1
-    rows: list[list[CellValue]] = field(default_factory=list)
+    rows: Sequence[list[CellValue]] = field(default_factory=list)
     merged: list[CellRange] = field(default_factory=list)
     formula_cells_without_value: set[tuple[int, int]] = field(default_factory=set)
     truncated: bool = False
+    columns: list[Any] | None = None
 
     @property
     def last_row(self) -> int:

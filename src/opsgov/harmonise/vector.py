@@ -1,0 +1,94 @@
+"""Whole columns of text converted by Arrow's compute kernels, without a Python object per cell.
+
+Delimited text arrives as text in every cell. The cells that are plain numbers (`12`, `-3.5`,
+`1e5`, or `3,5` under a decimal comma), blank, or one of few distinct values are converted
+here a column at a time; every other cell (`1,234`, `12 %`, `(30)`, `#N/A`, `1:30`) is left
+to the cell-by-cell converters of `values.py`, which say exactly what is wrong with it. So a
+column converts to the same numbers, and the same findings, whichever way it is read.
+
+Plain means ASCII digits, an optional sign, one decimal separator and an exponent, with ASCII
+spaces around: anything else (Unicode digits, non-breaking spaces, `nan`) takes the slow path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from opsgov.harmonise.table import FloatArray, IntArray
+
+_PLAIN = {
+    ".": r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$",
+    ",": r"^[-+]?(?:[0-9]+(?:,[0-9]*)?|,[0-9]+)(?:[eE][-+]?[0-9]+)?$",
+}
+_TEXT = {str, type(None)}
+
+
+def is_arrow(values: object) -> bool:
+    """Whether a column is an Arrow array (delimited text read in bulk)."""
+    return isinstance(values, pa.Array | pa.ChunkedArray)
+
+
+def text_array(values: Sequence[object] | pa.Array) -> pa.Array | None:
+    """The column as an Arrow string array, or None when it holds anything but text and blanks."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array):
+        return values if pa.types.is_string(values.type) else None
+    if not values or not set(map(type, values)) <= _TEXT:
+        return None
+    return pa.array(values, type=pa.string())
+
+
+def text_numbers(column: pa.Array, decimal: str) -> tuple[FloatArray, IntArray]:
+    """The plain numbers of a text column, and the cells that need a closer look.
+
+    Args:
+        column: Text cells (null for an empty cell).
+        decimal: `.` or `,`.
+
+    Returns:
+        (numbers, others): the value of every plain-number cell, NaN elsewhere (blank cells
+        included); and the indices of the cells that are neither blank nor plain numbers,
+        nor finite, in order.
+    """
+    trimmed = pc.ascii_trim_whitespace(column)
+    blank = pc.fill_null(pc.equal(pc.binary_length(trimmed), 0), True)
+    plain = pc.fill_null(pc.match_substring_regex(trimmed, _PLAIN[decimal]), False)
+    texts = pc.if_else(plain, trimmed, pa.scalar(None, pa.string()))
+    if decimal == ",":
+        texts = pc.replace_substring(texts, ",", ".")
+    numbers = np.asarray(
+        pc.cast(texts, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64
+    ).copy()
+    plain_np = plain.to_numpy(zero_copy_only=False)
+    finite = np.isfinite(numbers)
+    others = ~blank.to_numpy(zero_copy_only=False) & ~(plain_np & finite)
+    numbers[~finite] = np.nan
+    return numbers, np.flatnonzero(others).astype(np.int64)
+
+
+def distinct(column: pa.Array) -> tuple[list[object], IntArray]:
+    """The column's distinct values (None for a null) and, per cell, the index of its value."""
+    encoded = pc.dictionary_encode(column, null_encoding="encode")
+    values: list[object] = encoded.dictionary.to_pylist()
+    indices = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    return values, indices
+
+
+def pick(values: pa.Array | Sequence[object], rows: Sequence[int]) -> pa.Array | list[object]:
+    """The cells at the given row indices, in the column's own kind."""
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        return values.take(pa.array(rows, type=pa.int64()))
+    return [values[i] for i in rows]
+
+
+def cells(values: pa.Array | Sequence[object]) -> list[object]:
+    """The column as a list of Python values."""
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        out: list[object] = values.to_pylist()
+        return out
+    return list(values)
