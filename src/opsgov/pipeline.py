@@ -124,13 +124,17 @@ class ValidationRun:
     """File as displayed -> what could not be read from it, and why (its first error)."""
     reads: list[FileRead] = field(default_factory=list)
     """Each file: the profile that read it, how it was chosen, its sites and rows read."""
+    omitted: dict[str, int] = field(default_factory=dict)
+    """File -> findings counted but not built (past `max_findings` for one check)."""
 
 
 def _read_one(
-    match: Match, defs: Definitions, display: str, limits: Limits
+    match: Match, defs: Definitions, display: str, limits: Limits, cap: int | None = None
 ) -> tuple[list[Block], list[Issue]]:
     """One file's blocks and findings; a large workbook is read in a child process."""
-    value, failed = isolated(_read_here, match.path, display, limits, match, defs, display, limits)
+    value, failed = isolated(
+        _read_here, match.path, display, limits, match, defs, display, limits, cap
+    )
     return value if value is not None else ([], failed)
 
 
@@ -142,7 +146,12 @@ def read_file(
 
 
 def _read_here(
-    match: Match, defs: Definitions, display: str, limits: Limits, extent_first: bool
+    match: Match,
+    defs: Definitions,
+    display: str,
+    limits: Limits,
+    cap: int | None,
+    extent_first: bool,
 ) -> tuple[list[Block], list[Issue]]:
     profile = match.profile
     try:
@@ -183,6 +192,7 @@ def _read_here(
             site=match.site,
             date_system=book.date_system,
             decimal=decimal,
+            max_findings=cap,
         )
         block, found = harmonise_sheet(sheet, ctx)
         issues.extend(found)
@@ -244,17 +254,19 @@ def _completeness(defs: Definitions, run: ValidationRun, period: str) -> list[Is
     )
 
 
-def _block_issues(block: Block, defs: Definitions, period: str | None, match: Match) -> list[Issue]:
+def _block_issues(
+    block: Block, defs: Definitions, period: str | None, match: Match, cap: int | None = None
+) -> list[Issue]:
     """The checks of one harmonised block: bounds, blanks, rules, sites and dates."""
     issues = [
-        *check_bounds(block, defs.framework),
-        *missing_values(block),
-        *check_rules(block, defs.framework),
+        *check_bounds(block, defs.framework, cap),
+        *missing_values(block, cap),
+        *check_rules(block, defs.framework, cap),
         *_site_issues(block, defs.registry, period),
     ]
     effective = period or match.period
     if effective is not None:
-        issues.extend(check_period(block, effective, match.profile.grain))
+        issues.extend(check_period(block, effective, match.profile.grain, cap))
     return issues
 
 
@@ -279,10 +291,14 @@ def validate(
     limits: Limits | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     profile: Profile | None = None,
+    max_findings: int | None = None,
 ) -> ValidationRun:
     """Read, harmonise and validate a period's files (or the files named).
 
     Each file is read by the one profile `opsgov.route` chooses, or by `profile` when given.
+    With `max_findings`, each check builds at most that many findings per file and counts
+    the rest (`ValidationRun.omitted`; their rows with errors stay known, for
+    `excluding_invalid`): a report capped at that many findings per file is unchanged.
     """
     limits = limits or Limits()
     explicit = files is not None
@@ -330,7 +346,7 @@ def validate(
         run.profiles[display] = match.profile.id
         run.matches[display] = match
         with paused_gc():
-            blocks, issues = _read_one(match, defs, display, limits)
+            blocks, issues = _read_one(match, defs, display, limits, max_findings)
         run.issues.extend(issues)
         if not blocks:
             cause = next((i for i in issues if i.severity == Severity.ERROR), None)
@@ -339,7 +355,9 @@ def validate(
         for block in blocks:
             run.blocks.append(block)
             by_profile.setdefault(block.source.profile, []).append(block)
-            run.issues.extend(_block_issues(block, defs, period, match))
+            run.issues.extend(_block_issues(block, defs, period, match, max_findings))
+            if block.omitted:
+                run.omitted[display] = run.omitted.get(display, 0) + block.omitted
         sites = sorted({s for block in blocks for s in block.site if s is not None})
         rows = sum(len(block) for block in blocks)
         run.reads.append(
@@ -405,6 +423,11 @@ def excluding_invalid(run: ValidationRun) -> tuple[list[Block], int]:
         loc = issue.location
         if issue.severity == Severity.ERROR and loc and loc.sheet and loc.row:
             bad.setdefault((loc.file, loc.sheet), set()).add(loc.row)
+    for block in run.blocks:
+        if block.omitted_error_rows:
+            bad.setdefault((block.source.file, block.source.sheet), set()).update(
+                block.omitted_error_rows
+            )
     blocks, excluded = [], 0
     for block in run.blocks:
         rows = bad.get((block.source.file, block.source.sheet), set()) - {block.source.header_row}

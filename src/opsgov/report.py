@@ -35,15 +35,17 @@ class FindingsReport(BaseModel):
         issues: list[Issue],
         max_per_file: int | None = None,
         reads: list[FileRead] | None = None,
+        counted: dict[str, int] | None = None,
     ) -> FindingsReport:
         """A report with the findings sorted, at most `max_per_file` kept for each file.
 
         Where a file has more, the most serious are kept (then the first by position), so
         that an error is never hidden behind a thousand warnings: the exit code and the
-        summary's error count stay true.
+        summary's error count stay true. `counted`: per file, findings counted while
+        checking but never built (past the same cap), added to the omitted.
         """
         ordered = sorted_issues(issues)
-        omitted: dict[str, int] = {}
+        omitted: dict[str, int] = dict(counted or {})
         if max_per_file is not None:
             by_file: dict[str, list[Issue]] = {}
             for issue in ordered:
@@ -53,7 +55,7 @@ class FindingsReport(BaseModel):
                 if len(found) > max_per_file:
                     worst_first = sorted(found, key=lambda i: -i.severity.rank)  # stable
                     dropped.update(id(i) for i in worst_first[max_per_file:])
-                    omitted[file] = len(found) - max_per_file
+                    omitted[file] = omitted.get(file, 0) + len(found) - max_per_file
             ordered = [i for i in ordered if id(i) not in dropped]
         return cls(
             command=command,

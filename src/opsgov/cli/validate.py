@@ -135,7 +135,14 @@ def validate_command(
     defs = load_definitions(workspace_root(workspace))
     forced = _forced_profile(defs, profile_id, bool(files))
     with file_progress(not quiet and fmt is OutputFormat.text) as progress:
-        run = validate(defs, period=period, files=files or None, progress=progress, profile=forced)
+        run = validate(
+            defs,
+            period=period,
+            files=files or None,
+            progress=progress,
+            profile=forced,
+            max_findings=max_findings,
+        )
     issues = run.issues
     if export is not None:
         _export(defs, run, period, export[1], quiet or fmt is not OutputFormat.text)
@@ -145,7 +152,12 @@ def validate_command(
             *_annotate(run.paths, issues, annotate_dir, quiet or fmt is not OutputFormat.text),
         ]
     report = FindingsReport.build(
-        "validate", run.files, issues, max_per_file=max_findings, reads=run.reads
+        "validate",
+        run.files,
+        issues,
+        max_per_file=max_findings,
+        reads=run.reads,
+        counted=run.omitted,
     )
     emit_findings(report, fmt, fail_on, quiet=quiet, output=output)
 

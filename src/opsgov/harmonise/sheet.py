@@ -13,10 +13,10 @@ import numpy as np
 from opsgov.harmonise.columns import BadCell, Column, date_column, numeric_column, text_column
 from opsgov.harmonise.header import ColumnPlan, find_header, plan_columns
 from opsgov.harmonise.skipped import Selection, describe_skipped, select_rows
-from opsgov.harmonise.table import Block, BoolArray, FloatArray, Source
+from opsgov.harmonise.table import Block, BoolArray, FloatArray, Source, within_cap
 from opsgov.harmonise.text import norm
 from opsgov.harmonise.vector import pick
-from opsgov.issues import Issue, Location, make_issue
+from opsgov.issues import Issue, Location, Severity, make_issue, spec
 from opsgov.models.framework import Framework
 from opsgov.models.profile import Profile
 
@@ -56,6 +56,8 @@ class Context:
     """The site from the file name, when the profile takes it from there."""
     date_system: int = 1900
     decimal: str = "."
+    max_findings: int | None = None
+    """At most this many findings of one column's cells are built; the rest are counted."""
 
 
 def _transposed(body: Sequence[Sequence[object]]) -> list[tuple[object, ...]]:
@@ -248,9 +250,16 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
         headers={m: text for _, c, text in plan.measures.values() for m in c.fills},
     )
 
+    unbuilt: list[tuple[list[int], bool]] = []  # sheet rows of findings past the cap
+
     def report(key: str, header: str, bads: list[BadCell]) -> None:
         col = columns[key]
-        issues.extend(_bad_cell_issue(ctx, sheet, numbers[b.index], col, header, b) for b in bads)
+        cap = ctx.max_findings
+        built = bads if cap is None else bads[:cap]
+        issues.extend(_bad_cell_issue(ctx, sheet, numbers[b.index], col, header, b) for b in built)
+        for code in {b.problem.code for b in bads[len(built) :]}:
+            rows = [numbers[b.index] for b in bads[len(built) :] if b.problem.code == code]
+            unbuilt.append((rows, spec(code).severity == Severity.ERROR))
 
     if plan.date is not None:
         dates, bads, _fmt = date_column(cells_of(plan.date), profile.date.format, ctx.date_system)
@@ -278,6 +287,7 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
                 header,
                 issues,
                 measure.values,
+                unbuilt,
             )
             continue
         if measure is not None and measure.kind == "date":
@@ -294,7 +304,7 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
             if blank.any():
                 blanks[measure_id] = blank
     _shared_columns(plan, measures)  # a shared column may be another column's base
-    _derived_totals(ctx, plan, measures, issues, sheet, numbers, columns)
+    _derived_totals(ctx, plan, measures, issues, sheet, numbers, columns, unbuilt)
     _shared_columns(plan, measures)  # ... and may itself be a share or an average
     if plan.queue is None and "queue" in categories:
         queues = categories["queue"]
@@ -311,6 +321,8 @@ def harmonise_sheet(sheet: SheetLike, ctx: Context) -> tuple[Block | None, list[
         derived=frozenset(m for _, c, _ in plan.measures.values() if c.base for m in c.fills),
         bases={m: c.base for _, c, _ in plan.measures.values() if c.base for m in c.fills},
     )
+    for rows_left, error in unbuilt:
+        block.omit(np.array(rows_left, dtype=np.int64), error)
     return block, issues
 
 
@@ -367,9 +379,13 @@ def _categories(
     header: str,
     issues: list[Issue],
     allowed: Sequence[str],
+    unbuilt: list[tuple[list[int], bool]],
 ) -> list[str | None]:
     lookup = {norm(v): v for v in allowed}
     lookup.update({norm(k): v for k, v in value_map.items()})
+    cap = ctx.max_findings
+    past_cap: list[int] = []
+    before = len(issues)
     out: list[str | None] = []
     seen: dict[str, str | None] = {}
     for index, text in enumerate(text_column(values)):
@@ -379,7 +395,9 @@ def _categories(
         if text not in seen:
             seen[text] = lookup.get(norm(text))
         value = seen[text]
-        if value is None:
+        if value is None and cap is not None and len(issues) >= cap + before:
+            past_cap.append(numbers[index])
+        elif value is None:
             issues.append(
                 make_issue(
                     "V308",
@@ -392,6 +410,8 @@ def _categories(
                 )
             )
         out.append(value)
+    if past_cap:
+        unbuilt.append((past_cap, spec("V308").severity == Severity.ERROR))
     return out
 
 
@@ -403,6 +423,7 @@ def _derived_totals(
     sheet: SheetLike,
     numbers: list[int],
     columns: dict[str, int],
+    unbuilt: list[tuple[list[int], bool]],
 ) -> None:
     for measure_id, (_, column, header) in plan.measures.items():
         if measure_id not in measures:
@@ -417,7 +438,13 @@ def _derived_totals(
             )
         if column.unit not in {"percent_0_100", "percent_0_1"}:
             continue
-        for i in np.flatnonzero((fractions > 1.0) | (fractions < 0.0)):
+        wrong = np.flatnonzero((fractions > 1.0) | (fractions < 0.0))
+        wrong, rest = within_cap(wrong, ctx.max_findings)
+        if len(rest):
+            unbuilt.append(
+                ([numbers[int(i)] for i in rest], spec("V306").severity == Severity.ERROR)
+            )
+        for i in wrong:
             shown = fractions[i] * (100 if column.unit == "percent_0_100" else 1)
             issues.append(
                 make_issue(

@@ -53,6 +53,16 @@ class Block:
     """Measures computed from a share or an average of another column (not whole counts)."""
     bases: dict[str, str] = field(default_factory=dict)
     """Derived measure -> the measure it was multiplied by (its `percent_of` or `per`)."""
+    omitted: int = 0
+    """Findings about these rows counted but not built: a check's findings past the cap."""
+    omitted_error_rows: set[int] = field(default_factory=set)
+    """Sheet rows with an error among the omitted findings (left out under --allow-invalid)."""
+
+    def omit(self, rows: IntArray, error: bool) -> None:
+        """Count findings not built for these sheet rows (the cap on one check's findings)."""
+        self.omitted += len(rows)
+        if error:
+            self.omitted_error_rows.update(rows.tolist())
 
     def __len__(self) -> int:
         return int(self.rows.shape[0])
@@ -73,9 +83,23 @@ class Block:
             blanks={m: v[keep] for m, v in self.blanks.items()},
             derived=self.derived,
             bases=self.bases,
+            omitted=self.omitted,
+            omitted_error_rows=self.omitted_error_rows - rows,
         )
 
     def date_of(self, index: int) -> dt.date | None:
         """The date of row `index`, if it has one."""
         ordinal = int(self.date[index])
         return dt.date.fromordinal(ordinal) if ordinal > 0 else None
+
+
+def within_cap(indices: IntArray, cap: int | None) -> tuple[IntArray, IntArray]:
+    """The first `cap` of one check's findings (in row order) to build, and the rest to count.
+
+    Whatever a report keeps of a file's findings (the most serious, then the first by
+    position, at most `cap`) is among each check's first `cap`: so capping while checking
+    changes no report, and a file where every row breaks a rule builds `cap` findings.
+    """
+    if cap is None or len(indices) <= cap:
+        return indices, indices[:0]
+    return indices[:cap], indices[cap:]

@@ -12,8 +12,8 @@ import numpy.typing as npt
 from opsgov.factorise import factorise
 from opsgov.formula import FormulaSyntaxError, names, parse
 from opsgov.formula.vector import compile_vector
-from opsgov.harmonise.table import Block
-from opsgov.issues import Issue, Severity, make_issue
+from opsgov.harmonise.table import Block, IntArray, within_cap
+from opsgov.issues import Issue, Severity, make_issue, spec
 from opsgov.models.framework import Framework
 from opsgov.validate.causes import dependents, dependents_note, not_computed
 
@@ -80,8 +80,18 @@ def _blocked(block: Block, framework: Framework) -> dict[str, npt.NDArray[np.boo
     return not_computed(block, _bad_rows(_bound_failures(block, framework)))
 
 
-def check_bounds(block: Block, framework: Framework) -> Iterator[Issue]:
+def _capped(block: Block, indices: IntArray, cap: int | None, severity: Severity) -> IntArray:
+    """The indices to build findings for; the rest are counted on the block."""
+    built, rest = within_cap(indices, cap)
+    if len(rest):
+        block.omit(block.rows[rest], severity == Severity.ERROR)
+    return built
+
+
+def check_bounds(block: Block, framework: Framework, cap: int | None = None) -> Iterator[Issue]:
     """V304/V305 for values outside a measure's bounds; V316 for fractional counts.
+
+    At most `cap` findings of each test are built; the others are counted on the block.
 
     An average of a count (a `snapshot_avg` measure such as average headcount) is a fraction
     by nature, so only counts of whole things are held to whole numbers. A value derived from
@@ -95,15 +105,22 @@ def check_bounds(block: Block, framework: Framework) -> Iterator[Issue]:
     # One finding per check and cell: a cell feeding several measures (`also`) is one cause,
     # and what depends on any of them is named at it.
     found: dict[tuple[str, int, int | None], tuple[_Failure, int, list[str]]] = {}
+    past_cap: set[tuple[str, int, int | None]] = set()
     for failure in failures:
         code, measure_id, mask, _, _ = failure
         if measure_id in blocked:
             mask = mask & ~blocked[measure_id]
-        for index in np.flatnonzero(mask).tolist():
+        built, rest = within_cap(np.flatnonzero(mask), cap)
+        column = src.columns.get(measure_id)
+        past_cap.update((code, int(row), column) for row in block.rows[rest].tolist())
+        for index in built.tolist():
             row = int(block.rows[index])
             key = (code, row, src.columns.get(measure_id))
             _, _, after = found.setdefault(key, (failure, index, []))
             after.extend(d for d in dependents(block, blocked, measure_id, index) if d not in after)
+    for code in {key[0] for key in past_cap}:
+        rows = [key[1] for key in past_cap - found.keys() if key[0] == code]
+        block.omit(np.array(rows, dtype=np.int64), spec(code).severity == Severity.ERROR)
     for (code, row, _), ((_, measure_id, _, what, expected), i, after) in found.items():
         measure = framework.measure(measure_id)
         assert measure is not None  # failures are only found for the framework's measures
@@ -121,8 +138,8 @@ def check_bounds(block: Block, framework: Framework) -> Iterator[Issue]:
         )
 
 
-def check_rules(block: Block, framework: Framework) -> Iterator[Issue]:
-    """V310 for every row that fails one of the framework's checks."""
+def check_rules(block: Block, framework: Framework, cap: int | None = None) -> Iterator[Issue]:
+    """V310 for every row that fails one of the framework's checks (at most `cap` per check)."""
     src = block.source
     n = len(block)
     blocked = _blocked(block, framework) if block.bases else {}
@@ -141,7 +158,7 @@ def check_rules(block: Block, framework: Framework) -> Iterator[Issue]:
         for ref in refs:  # a value not computed (it depends on a bad cell) is not checked
             if ref in blocked:
                 failing &= ~blocked[ref]
-        for i in np.flatnonzero(failing):
+        for i in _capped(block, np.flatnonzero(failing), cap, severity):
             shown = ", ".join(
                 f"{_label(block, r)} = {_fmt(block.measures[r][i])}" for r in dict.fromkeys(refs)
             )
@@ -166,7 +183,7 @@ def period_bounds(period: str) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def check_period(block: Block, period: str, grain: str) -> Iterator[Issue]:
+def check_period(block: Block, period: str, grain: str, cap: int | None = None) -> Iterator[Issue]:
     """V307 for rows dated outside the period (a week may start up to six days before it)."""
     if "date" not in block.source.columns:
         return
@@ -174,7 +191,7 @@ def check_period(block: Block, period: str, grain: str) -> Iterator[Issue]:
     low = start.toordinal() - (6 if grain == "week" else 0)
     dates = block.date
     outside = np.flatnonzero((dates > 0) & ((dates < low) | (dates > end.toordinal())))
-    for i in outside:
+    for i in _capped(block, outside, cap, spec("V307").severity):
         day = dt.date.fromordinal(int(dates[i]))
         yield make_issue(
             "V307",
@@ -269,12 +286,12 @@ def duplicate_keys(blocks: Sequence[Block]) -> Iterator[Issue]:
         )
 
 
-def missing_values(block: Block) -> Iterator[Issue]:
+def missing_values(block: Block, cap: int | None = None) -> Iterator[Issue]:
     """V317 for blank cells of required measures (cells with bad values are reported already)."""
     src = block.source
     for measure_id, mask in block.blanks.items():
         header = src.headers.get(measure_id, measure_id)
-        for i in np.flatnonzero(mask):
+        for i in _capped(block, np.flatnonzero(mask), cap, spec("V317").severity):
             yield make_issue(
                 "V317",
                 f"{header}: the cell is blank; {measure_id} is required",
