@@ -213,14 +213,19 @@ def test_findings_are_capped_per_file(tmp_path: Path) -> None:
     assert data["summary"]["omitted"] == sum(data["omitted"].values()) > 0
 
 
-def test_an_error_is_never_capped_away_behind_warnings(tmp_path: Path) -> None:
-    root = _workspace(tmp_path)
+def _warn_over_100_items(root: Path) -> None:
+    """Add a warning check to the workspace's framework: more than 100 items a day."""
     framework = root / "framework.yaml"
     framework.write_text(
         framework.read_text("utf-8") + "  - id: busy\n    condition: items_handled <= 100\n"
         "    message: Unusually many items for one day\n    severity: warning\n",
         "utf-8",
     )
+
+
+def test_an_error_is_never_capped_away_behind_warnings(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    _warn_over_100_items(root)
     rows = _good_rows(20)  # 101-120 items handled: every row warns
     rows[-1][4] = "ten"  # E23, the last row: an error
     path = _xlsx(root / "inbox" / "2026-10" / "DUB1_ops_2026-10.xlsx", rows)

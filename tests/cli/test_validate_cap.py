@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from opsgov.pipeline import excluding_invalid, load_definitions, validate
-from tests.cli.test_validate import _workspace, _xlsx
+from tests.cli.test_validate import _warn_over_100_items, _workspace, _xlsx
 from tests.conftest import invoke
 
 FILE = "inbox/2026-10/DUB1_ops_2026-10.xlsx"
@@ -16,12 +16,7 @@ QUEUES = ["General Moderation", "Escalations", "Night shift"]  # the last has no
 
 def _month(tmp_path: Path) -> Path:
     root = _workspace(tmp_path)
-    framework = root / "framework.yaml"
-    framework.write_text(
-        framework.read_text("utf-8") + "  - id: busy\n    condition: items_handled <= 100\n"
-        "    message: Unusually many items for one day\n    severity: warning\n",
-        "utf-8",
-    )
+    _warn_over_100_items(root)
     rows: list[list[object]] = [
         [dt.datetime(2026, 10, day), queue, 100 + day, "07:00", 10, 9, 95.0]
         for day in range(1, 31)
