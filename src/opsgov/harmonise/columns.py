@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
-import pyarrow as pa
 
 from opsgov.harmonise.table import FloatArray, IntArray
 from opsgov.harmonise.values import (
@@ -19,7 +18,7 @@ from opsgov.harmonise.values import (
     measure_value,
     numeric_date_order,
 )
-from opsgov.harmonise.vector import distinct, text_array, text_numbers
+from opsgov.harmonise.vector import cells, distinct, is_arrow, pick, text_array, text_numbers
 from opsgov.models.profile import ColumnUnit, DateFormat
 
 _PLAIN = {float, int, type(None)}
@@ -50,7 +49,10 @@ def _problem_for(value: object) -> CellProblemError | None:
     return None
 
 
-Column: TypeAlias = Sequence[object] | pa.Array
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+Column: TypeAlias = "Sequence[object] | pa.Array"
 """A column of cells: Python values, or an Arrow string array (delimited text read in bulk)."""
 
 
@@ -61,7 +63,7 @@ def numeric_column(
     texts = text_array(values)
     if texts is not None:
         return _text_column_numbers(texts, unit, decimal)
-    assert not isinstance(values, pa.Array)
+    assert not is_arrow(values)
     kinds = set(map(type, values))
     if str in kinds and kinds <= _PLAIN_OR_TEXT:
         values = _empty_text_as_none(values)
@@ -112,8 +114,8 @@ def _text_column_numbers(
         out /= 100.0
     problems: list[BadCell] = []
     if len(others):
-        cells = column.take(pa.array(others)).to_pylist()
-        for index, value in zip(others.tolist(), cells, strict=True):
+        values = cells(pick(column, others.tolist()))
+        for index, value in zip(others.tolist(), values, strict=True):
             out[index] = np.nan
             if is_blank(value):
                 continue
@@ -168,7 +170,7 @@ def date_column(
         problem = {b.index: b for b in bads}
         rows = [BadCell(int(i), labels[indices[i]], problem[indices[i]].problem) for i in bad_rows]
         return ordinals[indices], rows, fmt
-    assert not isinstance(values, pa.Array)
+    assert not is_arrow(values)
     kinds = set(map(type, values))
     if kinds <= _DATES:  # typed dates: one conversion per distinct day
         table = {v: date_value(v, fmt, date_system).toordinal() for v in set(values)}
@@ -215,12 +217,12 @@ def _dates(
 def text_column(values: Column) -> list[str | None]:
     """A column as stripped text (None where blank); numbers keep their natural text."""
     texts = text_array(values)
-    if texts is not None and isinstance(values, pa.Array):
+    if texts is not None and is_arrow(values):
         labels, indices = distinct(texts)
         shown = np.array(text_column(labels) if labels else [], dtype=object)
         out: list[str | None] = shown[indices].tolist()
         return out
-    assert not isinstance(values, pa.Array)
+    assert not is_arrow(values)
     if values and set(map(type, values)) == {str}:
         different = set(values)
         if len(different) * 2 <= len(values):  # repeated labels: one object per distinct text

@@ -8,17 +8,23 @@ column converts to the same numbers, and the same findings, whichever way it is 
 
 Plain means ASCII digits, an optional sign, one decimal separator and an exponent, with ASCII
 spaces around: anything else (Unicode digits, non-breaking spaces, `nan`) takes the slow path.
+
+pyarrow is imported when a column first needs it, so that commands which read no delimited
+text do not pay for its import.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from opsgov.harmonise.table import FloatArray, IntArray
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 _PLAIN = {
     ".": r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$",
@@ -29,17 +35,22 @@ _TEXT = {str, type(None)}
 
 def is_arrow(values: object) -> bool:
     """Whether a column is an Arrow array (delimited text read in bulk)."""
-    return isinstance(values, pa.Array | pa.ChunkedArray)
+    arrow = sys.modules.get("pyarrow")  # no Arrow array exists before pyarrow is imported
+    return arrow is not None and isinstance(values, arrow.Array | arrow.ChunkedArray)
 
 
 def text_array(values: Sequence[object] | pa.Array) -> pa.Array | None:
     """The column as an Arrow string array, or None when it holds anything but text and blanks."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    if isinstance(values, pa.Array):
-        return values if pa.types.is_string(values.type) else None
+    if is_arrow(values):
+        import pyarrow as pa
+
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        return values if pa.types.is_string(values.type) else None  # type: ignore[union-attr]
     if not values or not set(map(type, values)) <= _TEXT:
         return None
+    import pyarrow as pa
+
     return pa.array(values, type=pa.string())
 
 
@@ -55,6 +66,9 @@ def text_numbers(column: pa.Array, decimal: str) -> tuple[FloatArray, IntArray]:
         included); and the indices of the cells that are neither blank nor plain numbers,
         nor finite, in order.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     trimmed = pc.ascii_trim_whitespace(column)
     blank = pc.fill_null(pc.equal(pc.binary_length(trimmed), 0), True)
     plain = pc.fill_null(pc.match_substring_regex(trimmed, _PLAIN[decimal]), False)
@@ -73,6 +87,8 @@ def text_numbers(column: pa.Array, decimal: str) -> tuple[FloatArray, IntArray]:
 
 def distinct(column: pa.Array) -> tuple[list[object], IntArray]:
     """The column's distinct values (None for a null) and, per cell, the index of its value."""
+    import pyarrow.compute as pc
+
     encoded = pc.dictionary_encode(column, null_encoding="encode")
     values: list[object] = encoded.dictionary.to_pylist()
     indices = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
@@ -81,14 +97,16 @@ def distinct(column: pa.Array) -> tuple[list[object], IntArray]:
 
 def pick(values: pa.Array | Sequence[object], rows: Sequence[int]) -> pa.Array | list[object]:
     """The cells at the given row indices, in the column's own kind."""
-    if isinstance(values, pa.Array | pa.ChunkedArray):
-        return values.take(pa.array(rows, type=pa.int64()))
+    if is_arrow(values):
+        import pyarrow as pa
+
+        return values.take(pa.array(rows, type=pa.int64()))  # type: ignore[union-attr]
     return [values[i] for i in rows]
 
 
 def cells(values: pa.Array | Sequence[object]) -> list[object]:
     """The column as a list of Python values."""
-    if isinstance(values, pa.Array | pa.ChunkedArray):
-        out: list[object] = values.to_pylist()
+    if is_arrow(values):
+        out: list[object] = values.to_pylist()  # type: ignore[union-attr]
         return out
     return list(values)

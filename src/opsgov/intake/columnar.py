@@ -23,15 +23,15 @@ import io
 import re
 from collections.abc import Iterator, Sequence
 from itertools import islice
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from opsgov.intake.limits import Limits
 from opsgov.intake.raw import CellValue
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 _CHUNK = 65_536
 _BLOCK_BYTES = 8 << 20
@@ -59,6 +59,8 @@ class ColumnRows(Sequence[list[CellValue]]):
         if isinstance(index, slice):
             start, stop, step = index.indices(self.length)
             if step != 1:
+                import pyarrow as pa
+
                 return ColumnRows(
                     [c.take(pa.array(range(start, stop, step))) for c in self.columns]
                 )
@@ -101,6 +103,10 @@ def arrow_columns(text: str, delimiter: str, limits: Limits) -> list[pa.Array] |
     """
     if text.count('"') % 2 or _blank_line_inside(text):
         return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
     width = _first_width(text, delimiter)
     if width < 2 or width > limits.max_cols:
         return None
