@@ -108,10 +108,14 @@ def _text_column_numbers(
     """A text column: plain numbers at once, every other cell by `measure_value`."""
     out, others = text_numbers(column, decimal)
     scale = _TEXT_SCALE.get(unit)
-    if scale is not None:
-        out *= scale
-    elif unit == "percent_0_100":
-        out /= 100.0
+    with np.errstate(over="ignore"):
+        if scale is not None:
+            out *= scale
+        elif unit == "percent_0_100":
+            out /= 100.0
+    overflow = np.flatnonzero(np.isinf(out))
+    if len(overflow):  # too large once scaled: said so cell by cell
+        others = np.union1d(others, overflow)
     problems: list[BadCell] = []
     if len(others):
         values = cells(pick(column, others.tolist()))

@@ -124,11 +124,13 @@ def measure_value(value: object, unit: ColumnUnit, decimal: str = ".") -> float:
         number = parse_number(text, decimal)
     except ValueError:
         raise CellProblemError("V302", f"found the text {text!r}", _expected(unit)) from None
+    if text.endswith("%") and unit == "percent_0_1":
+        number /= 100.0
+    else:
+        number = _scaled(number, unit)
     if not math.isfinite(number):
         raise CellProblemError("V302", f"found {text!r}, too large a number", _expected(unit))
-    if text.endswith("%") and unit == "percent_0_1":
-        return number / 100.0
-    return _scaled(number, unit)
+    return number
 
 
 def _time_value(seconds: float, unit: ColumnUnit) -> float:
