@@ -1,4 +1,4 @@
-"""A month of many sites: the workbook holds two long, filterable site sheets, not a tab each."""
+"""A month of many sites: two long, filterable site sheets, not a tab each; html folds queues."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 
 from opsgov.models.results import Scorecard
 from opsgov.render.env import environment
+from opsgov.render.html import render_html
 from opsgov.render.xlsx import (
     SHEET_SITE_CATEGORIES,
     SHEET_SITE_KPIS,
@@ -32,11 +33,11 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Scorecard:
 
 
 def many_sites(card: Scorecard) -> Scorecard:
-    """The sample month with every site scope repeated under new ids (S1-DUB1, S2-DUB1, ...)."""
-    scopes = [s for s in card.scopes if not (s.level == "site" and s.queue is None)]
+    """The sample month with every site (and its queues) repeated as S1-DUB1, S2-DUB1, ..."""
+    scopes = [s for s in card.scopes if s.level != "site"]
     for copy in range(1, COPIES + 1):
         for scope in card.scopes:
-            if scope.level == "site" and scope.queue is None:
+            if scope.level == "site":  # the site and its queues
                 scopes.append(scope.model_copy(update={"id": f"S{copy}-{scope.id}"}))
     return card.model_copy(update={"scopes": scopes})
 
@@ -85,3 +86,23 @@ def test_up_to_the_limit_each_site_keeps_its_sheet(sample: Scorecard) -> None:
 def test_the_limit_is_in_the_readme() -> None:
     text = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
     assert f"more than {SITE_SHEETS_MAX} sites" in text
+
+
+def test_html_of_many_sites_folds_each_sites_queues_and_keeps_every_figure(
+    sample: Scorecard,
+) -> None:
+    few = render_html(sample, environment()).decode("utf-8")
+    assert "<details>" not in few and 'id="sites" class="many"' not in few
+    assert "By queue, DUB1" in few
+
+    card = many_sites(sample)
+    page = render_html(card, environment()).decode("utf-8")
+    assert 'id="sites" class="many"' in page
+    with_queues = [s for s in sample.scopes if s.level == "site" and s.queue is not None]
+    queued_sites = {s.id for s in with_queues}
+    assert page.count("<details><summary>By queue") == COPIES * len(queued_sites)
+    for copy in range(1, COPIES + 1):
+        for site in queued_sites:
+            folded = page.split(f"By queue, S{copy}-{site} ", 1)
+            assert len(folded) == 2  # the site's queue table is on the page
+            assert folded[0].rsplit("<details>", 1)[1].startswith("<summary>By queue")

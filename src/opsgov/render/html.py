@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from jinja2 import Environment
 
@@ -121,6 +121,12 @@ class QueueRow:
 
     info: KpiInfo
     cells: tuple[KpiResult | None, ...]
+
+
+FOLD_SITE_QUEUES_OVER: Final = 30
+"""A page of more sites than this folds each site's by-queue table under a "By queue" summary
+and lets the browser skip laying out site cards until they are scrolled to, so that a month of
+two hundred sites opens quickly (nothing is left out: every figure is still on the page)."""
 
 
 @dataclass(frozen=True)
@@ -369,6 +375,7 @@ def html_context(card: Scorecard) -> dict[str, Any]:
         "category_scores": by_level,
         "composite_change": change,
         "site_queues": {s.id: queue_table(card, "site", s.id) for s in sites},
+        "fold_site_queues": len(sites) > FOLD_SITE_QUEUES_OVER,
         "global_queues": queue_table(card, "global", "global"),
         "status_counts": {
             status: sum(1 for s in sites if s.status == status) for status in STATUS_LABEL
