@@ -9,10 +9,12 @@ Measured in one run, on the same files and machine, each in a fresh process, alt
   module;
 - `opsgov validate --period` and `opsgov score --period` on each month.
 
-Reports median wall time and peak memory, and the ratios to the fastest bare read of the
-same file in the same run. Peak memory is the largest resident set of the process plus that
-of its largest child (opsgov reads a large workbook in a forked child process): an upper
-bound, since a forked child shares its parent's pages. Baselines whose library is not
+Reports median wall time, CPU time (user and system, the process and its children: on a
+shared machine the steadier figure; the bare readers use several threads) and peak memory,
+and the ratios to the fastest bare read of the same file in the same run. Peak memory is
+the largest resident set of the process plus that of its largest child (opsgov reads a
+large workbook in a forked child process): an upper bound, since a forked child shares its
+parent's pages. Baselines whose library is not
 installed are skipped (`pip install fastexcel polars` for all of them).
 
     python benchmarks/validate_bench.py [--rows 1000000] [--repeat 3] [--format xlsx,csv]
@@ -157,7 +159,7 @@ SAMPLE_FILES = {
     "compliance_controls": "Compliance_controls_2026-10.csv",
 }
 """The sample month's HR, finance and compliance files, which complete every site's month."""
-LAYOUT = "v3"
+LAYOUT = "v4"
 """Bumped when the generated workspace changes, so that a cached one is rebuilt."""
 
 
@@ -193,7 +195,8 @@ def _base_workspace(root: Path, registry: str) -> Path:
         .replace("framework: framework.yaml", "framework: builtin:trust_safety")
     )
     (root / "registry.yaml").write_text(registry)
-    shutil.rmtree(root / "contracts", ignore_errors=True)  # init's example names its own vendor
+    for example in ("contracts", "profiles"):  # init's examples name a vendor of their own
+        shutil.rmtree(root / example, ignore_errors=True)
     (root / "fx_rates.csv").write_text((REPO / "sample_data" / "fx_rates.csv").read_text())
     (root / "profiles").mkdir()
     month = root / "inbox" / "2026-10"
@@ -288,9 +291,11 @@ MEASURE = textwrap.dedent(
     started = time.perf_counter()
     {body}
     elapsed = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({{"seconds": elapsed, "peak_mb": (peak_kb + child_kb) / 1024}}))
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    peak_kb = own.ru_maxrss + children.ru_maxrss
+    print(json.dumps({{"seconds": elapsed, "cpu_seconds": cpu, "peak_mb": peak_kb / 1024}}))
     """
 )
 
@@ -350,8 +355,8 @@ from opsgov.cli import main
 sys.argv = ["opsgov", "validate", "--period", "2026-10", "--workspace", sys.argv[2], "-q"]
 try:
     main()
-except SystemExit:
-    pass
+except SystemExit as exc:
+    assert exc.code in (0, None), f"the benchmark month must validate clean (exit {exc.code})"
 """
 
 
@@ -361,8 +366,8 @@ sys.argv = ["opsgov", "score", "--period", "2026-10", "--workspace", sys.argv[2]
             "--out", sys.argv[2] + "/out", "--no-history"]
 try:
     main()
-except SystemExit:
-    pass
+except SystemExit as exc:
+    assert exc.code in (0, None), f"the benchmark month must validate clean (exit {exc.code})"
 """
 
 
@@ -388,13 +393,16 @@ def measure(fmt: str, rows: int, repeat: int) -> dict[str, object]:
     programs["opsgov validate"] = VALIDATE
     programs["opsgov score"] = SCORE
     times: dict[str, list[float]] = {name: [] for name in programs}
+    cpus: dict[str, list[float]] = {name: [] for name in programs}
     peaks: dict[str, list[float]] = {name: [] for name in programs}
     for _ in range(repeat):
         for name, body in programs.items():
             result = run(body, str(path), str(root))
             times[name].append(result["seconds"])
+            cpus[name].append(result["cpu_seconds"])
             peaks[name].append(result["peak_mb"])
     median = {name: statistics.median(values) for name, values in times.items()}
+    cpu = {name: statistics.median(values) for name, values in cpus.items()}
     peak = {name: max(values) for name, values in peaks.items()}
     bare = [name for name in programs if not name.startswith("opsgov")]
     fastest = min(bare, key=median.__getitem__)
@@ -406,6 +414,7 @@ def measure(fmt: str, rows: int, repeat: int) -> dict[str, object]:
             name: {
                 "seconds": round(median[name], 2),
                 "time_ratio": round(median[name] / median[fastest], 2),
+                "cpu_seconds": round(cpu[name], 2),
                 "peak_mb": round(peak[name]),
                 "memory_ratio": round(peak[name] / peak[fastest], 2),
             }

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, overload
@@ -135,13 +134,14 @@ def arrow_columns(text: str, delimiter: str, limits: Limits) -> list[pa.Array] |
     if table.num_rows * width > limits.max_cells:
         return None
     columns = [c.combine_chunks() for c in table.columns]
-    lengths = [pc.utf8_length(c) for c in columns]
-    longest = max((pc.max(n).as_py() or 0 for n in lengths), default=0)
-    if longest > limits.max_cell_chars:
-        return None
     filled = np.zeros(table.num_rows, dtype=bool)
-    for n in lengths:
-        filled |= n.to_numpy(zero_copy_only=False) > 0
+    for column in columns:
+        size = pc.binary_length(column)  # bytes: at least the characters
+        if (pc.max(size).as_py() or 0) > limits.max_cell_chars and (
+            pc.max(pc.utf8_length(column)).as_py() or 0
+        ) > limits.max_cell_chars:
+            return None
+        filled |= size.to_numpy(zero_copy_only=False) > 0
     kept = np.flatnonzero(filled)
     if not len(kept):
         return [c.slice(0, 0) for c in columns]
@@ -149,24 +149,19 @@ def arrow_columns(text: str, delimiter: str, limits: Limits) -> list[pa.Array] |
     return [c.slice(first, last - first + 1) for c in columns]
 
 
-_BREAK = r"(?:\r\n|\r(?!\n)|\n)"
-_BLANK_LINE = re.compile(_BREAK + _BREAK)
-_TEXT_CHAR = re.compile(r"[^\r\n]")
-
-
 def _blank_line_inside(text: str) -> bool:
-    """Whether a blank line stands between two lines of text (`csv` reads it as an empty row).
+    r"""Whether a blank line stands between two lines of text (`csv` reads it as an empty row).
 
     Arrow's reader would read it as a row of empty fields; outside quotes or in, the `csv`
-    module is left to read such a file.
+    module is left to read such a file. Two line ends in a row (`\n\n`, `\r\r`, or `\n`
+    then `\r`) make a blank line; `\r\n` is one line end.
     """
-    first = _TEXT_CHAR.search(text)
-    if first is None:
-        return False
-    end = len(text)
-    while text[end - 1] in "\r\n":
+    start, end = 0, len(text)
+    while start < end and text[start] in "\r\n":
+        start += 1
+    while end > start and text[end - 1] in "\r\n":
         end -= 1
-    return _BLANK_LINE.search(text, first.start(), end) is not None
+    return any(text.find(pair, start, end) >= 0 for pair in ("\n\n", "\r\r", "\n\r"))
 
 
 def _first_width(text: str, delimiter: str) -> int:
