@@ -84,3 +84,36 @@ def test_a_profile_linted_alone_says_it_was_not_checked(tmp_path: Path) -> None:
     result = invoke(["lint", str(path), "--format", "json"])
     [issue] = json.loads(result.stdout)["issues"]
     assert (issue["code"], issue["severity"]) == ("D152", "warning")
+
+
+def test_lint_checks_kpi_tests_against_the_framework_opsgov_yaml_names(tmp_path: Path) -> None:
+    """The trust & safety tests `init` copied, left in a workspace switched to
+    `builtin:customer_support`: `opsgov test` cannot run them, and lint now says so first."""
+    root = tmp_path / "ws"
+    invoke(["init", str(root), "-q"])
+    settings = root / "opsgov.yaml"
+    text = settings.read_text("utf-8")
+    settings.write_text(
+        text.replace("framework: framework.yaml", "framework: builtin:customer_support"), "utf-8"
+    )
+    report = json.loads(invoke(["lint", "-w", str(root), "--format", "json"], 1).stdout)
+    found = {(i["code"], i["message"]) for i in report["issues"] if "/tests/" in i["file"]}
+    # appeals and exposure belong to trust & safety only (frameworks/customer_support.yaml
+    # has neither the measure nor the KPIs).
+    assert ("D190", "`appeals_overturned` is not a numeric measure of customer_support") in found
+    assert ("D188", "`appeal_overturn` is not a KPI of customer_support") in found
+    assert ("D188", "`exposure_hours_avg` is not a KPI of customer_support") in found
+    assert all(code in {"D188", "D190"} for code, _ in found)
+    # `opsgov test` still runs, and reports each test that cannot run at its line; the
+    # month's commands are not held up by a test file.
+    cases = json.loads(invoke(["test", "-w", str(root), "-f", "json"], 1).stdout)["cases"]
+    assert {"D188", "D190"} <= {c["code"] for c in cases}
+    invoke(["validate", "-w", str(root), "--period", "2026-10"], 1)  # V314s: no files yet
+
+
+def test_kpi_tests_of_the_framework_in_use_lint_clean(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    invoke(["init", str(root), "--framework", "customer_support", "-q"])
+    report = json.loads(invoke(["lint", "-w", str(root), "--format", "json"]).stdout)
+    assert any(f.startswith("tests/") or "/tests/" in f for f in report["files"])
+    assert report["issues"] == []

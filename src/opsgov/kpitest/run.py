@@ -11,12 +11,9 @@ from opsgov.issues import Issue, Severity, make_issue
 from opsgov.kpitest.check import CaseResult, check_expectation, check_findings
 from opsgov.kpitest.engines import scorecard_on
 from opsgov.kpitest.given import given_blocks
-from opsgov.models.kpitest import KpiTest
+from opsgov.models.kpitest import TESTS_FOLDER, KpiTest
 from opsgov.pipeline import Definitions
 from opsgov.yamlio import YamlDocument
-
-TESTS_FOLDER = "tests"
-"""The folder of a workspace that holds its `kind: kpi_test` files."""
 
 
 @dataclass

@@ -15,6 +15,7 @@ from opsgov.lint.common import did_you_mean
 from opsgov.lint.contract import check_contract
 from opsgov.lint.formulas import check_formulas
 from opsgov.lint.framework import check_overrides, check_structure, check_targets
+from opsgov.lint.kpitest import check_kpi_test
 from opsgov.lint.playbook import check_playbook_among, check_workspace_owners
 from opsgov.lint.profile import check_profile
 from opsgov.lint.registry import check_registry
@@ -23,6 +24,7 @@ from opsgov.lint.routing import check_routing
 from opsgov.models.common import Definition
 from opsgov.models.contract import Contract
 from opsgov.models.framework import Framework
+from opsgov.models.kpitest import TESTS_FOLDER, KpiTest
 from opsgov.models.playbook import Playbook
 from opsgov.models.profile import Profile
 from opsgov.models.registry import Registry
@@ -122,6 +124,7 @@ def _workspace_refs(session: _Session, path: Path, loaded: Loaded[Definition]) -
         session.pairs[refs["framework"]] = refs["registry"]
     if "framework" in refs:
         session.profile_dirs[(root / settings.profiles).resolve()] = refs["framework"]
+        session.profile_dirs[(root / TESTS_FOLDER).resolve()] = refs["framework"]
     framework = session.loaded[refs["framework"]].definition if "framework" in refs else None
     registry = session.loaded[refs["registry"]].definition if "registry" in refs else None
     if isinstance(framework, Framework):
@@ -299,6 +302,10 @@ def lint_paths(paths: Sequence[Path]) -> FindingsReport:
                         "the framework file together with the profile.",
                     )
                 )
+        elif isinstance(definition, KpiTest):
+            framework = _framework_of(session, path)
+            if isinstance(framework, Framework):
+                session.issues.extend(check_kpi_test(doc, definition, framework))
         elif isinstance(definition, Playbook):
             others = [ld.definition for ld in session.loaded.values()]
             session.issues.extend(check_playbook_among(doc, definition, others))

@@ -14,6 +14,10 @@ ExpectedStatus = Literal[
 ]
 
 
+TESTS_FOLDER = "tests"
+"""The workspace folder of KPI tests (`opsgov test` runs them; lint checks them)."""
+
+
 class Tolerance(Definition):
     """How far a computed value may be from the expected one: absolute, relative, or both."""
 
