@@ -9,9 +9,7 @@ from pydantic import Field, model_validator
 from opsgov.models.common import Code, Definition, Slug, Text
 
 TestLevel = Literal["site", "vendor", "region", "global"]
-ExpectedStatus = Literal[
-    "green", "amber", "red", "insufficient_data", "no_data", "not_reported", "not_rated"
-]
+ExpectedStatus = Literal["green", "amber", "red", "insufficient_data", "no_data", "not_rated"]
 
 
 TESTS_FOLDER = "tests"
