@@ -8,7 +8,6 @@ reporting currency per site before anything is added across sites.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from opsgov.compute.groups import GroupKey, Groups, Partial
@@ -39,16 +38,24 @@ def site_measures(
 ) -> dict[tuple[str, str | None], Measures]:
     """Measures per site (queue None), or per (site, queue) with `by_queue`."""
     rules = {m.id: m.rollup or "sum" for m in framework.measures if m.kind in NUMERIC_KINDS}
-    collected: dict[tuple[str, str | None], dict[str, dict[int, list[Partial]]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(list))
-    )
+    collected: dict[tuple[str, str | None], dict[str, dict[int, list[Partial]]]] = {}
     key: GroupKey
-    for key, parts in groups.data.items():
+    for key, parts in groups.data.items():  # plain dicts: this loop meets every group
         site, date, queue = key
         scope = (site, queue if by_queue else None)
+        per_scope = collected.get(scope)
         for measure_id, part in parts.items():
-            if measure_id in rules:
-                collected[scope][measure_id][date].append(part)
+            if measure_id not in rules:
+                continue
+            if per_scope is None:  # a scope exists once it has a numeric measure
+                per_scope = collected[scope] = {}
+            by_date = per_scope.get(measure_id)
+            if by_date is None:
+                per_scope[measure_id] = {date: [part]}
+            elif date in by_date:
+                by_date[date].append(part)
+            else:
+                by_date[date] = [part]
     out: dict[tuple[str, str | None], Measures] = {}
     for scope, measures in collected.items():
         out[scope] = {m: over_time(rules[m], measures[m]) if m in measures else None for m in rules}
