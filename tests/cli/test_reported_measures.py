@@ -238,6 +238,8 @@ def test_not_reported_kpis_are_left_to_the_missing_kpi_rule(tmp_path: Path, book
     md = (tmp_path / "out" / "scorecard.md").read_text("utf-8")
     kul1_section = md.split("KUL1 Kuala Lumpur", 2)[-1]
     assert "| Appeal overturn rate | — | 10.0 % | Not reported |" in kul1_section
+    html = (tmp_path / "out" / "scorecard.html").read_text("utf-8")
+    assert "KUL1 Kuala Lumpur: Not reported" in html  # the site's bar on the KPI's chart
 
 
 def test_under_the_zero_rule_a_not_reported_kpi_scores_zero(tmp_path: Path, books: Path) -> None:
