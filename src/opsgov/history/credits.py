@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from opsgov.history.schema import rollback
 from opsgov.history.store import HistoryStore, now
 from opsgov.models.credits import CreditsReport
 
@@ -81,7 +82,7 @@ def record_credits(store: HistoryStore, report: CreditsReport) -> int:
                 written += 1
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
     return written
 

@@ -234,6 +234,36 @@ class HistoryError(OpsgovError):
     """The history store cannot be opened or used."""
 
 
+def rollback(conn: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if SQLite has not already (it has on a full disk)."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
+def store_failure(path: Path, exc: sqlite3.Error) -> HistoryError:
+    """What SQLite's refusal means for the person who looks after the store."""
+    cause = str(exc)
+    if "full" in cause:
+        fix = (
+            "free space on that disk (or point the workspace's `history` setting elsewhere) "
+            "and score the period again"
+        )
+    elif "malformed" in cause or "not a database" in cause or "corrupt" in cause:
+        fix = "the file is damaged: restore it from a backup, or move it aside to start a new one"
+    elif "no such" in cause or "has no column" in cause or "constraint" in cause:
+        fix = (
+            "its tables were changed by something other than opsgov: restore it from a backup, "
+            "or move it aside to start a new one"
+        )
+    elif "locked" in cause or "busy" in cause:
+        fix = "another opsgov run is writing it: wait for that run, then try again"
+    else:
+        fix = "check the file and the disk it is on"
+    return HistoryError(
+        f"the history at {path} could not be used ({cause}); the store was left as it was: {fix}"
+    )
+
+
 def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
     """Open (and create or upgrade) the history store at `path`.
 
@@ -269,7 +299,7 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
     except BaseException as exc:
         conn.close()
         if isinstance(exc, sqlite3.DatabaseError):
-            raise HistoryError(f"{path} is not a usable history store: {exc}") from exc
+            raise store_failure(path, exc) from exc
         raise
     return conn
 
@@ -297,5 +327,5 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise

@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import Literal
 
 from opsgov.history.quality import Submission
-from opsgov.history.schema import connect
+from opsgov.history.schema import connect, rollback, store_failure
 from opsgov.models.results import KpiInfo, KpiResult, Scorecard
 
 Outcome = Literal["new", "unchanged", "restated"]
@@ -144,6 +144,8 @@ class HistoryStore:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+        if isinstance(exc, sqlite3.Error):
+            raise store_failure(self.path, exc) from exc
 
     def numbers(self, run_id: int) -> dict[NumberKey, float | None]:
         """Every number of one stored run, by key."""
@@ -215,7 +217,7 @@ class HistoryStore:
             )
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            rollback(conn)
             raise
         return Recorded(card.period, outcome, tuple(changes), log_id, old[1] if old else None)
 
