@@ -439,7 +439,9 @@ def test_a_writer_killed_mid_write_leaves_the_store_consistent(tmp_path: Path) -
     seen: dict[str, int] = {}
     for round_ in range(8):
         process = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(path), str(1000 * (round_ + 1))],
+            # each round starts at the next period and commits it before it can be killed, so
+            # every period is written however slowly the machine runs
+            [sys.executable, "-c", WRITER, str(path), str(1000 * (round_ + 1) + round_)],
             cwd=REPO,
             env=env,
             stdout=subprocess.PIPE,
