@@ -241,6 +241,17 @@ class Scorecard(Result):
     categories: list[CategoryInfo] = Field(description="Categories, with weights.")
     kpis: list[KpiInfo] = Field(description="KPI definitions, in framework order.")
     scopes: list[ScopeResult] = Field(description="Global, regions, vendors, sites, then queues.")
+    unsplit: list[ScopeResult] = Field(
+        default_factory=list,
+        description="For the per-queue views: the sites whose files carry no queue, as queue "
+        "`(all queues)`: together beside the global queues, then each site on its own. The "
+        "global queues and this scope add up to the whole operation.",
+    )
+    not_split: list[str] = Field(
+        default_factory=list,
+        description="Measures with a value for the whole operation and none in any queue "
+        "(files keyed by site only: people, cost, compliance): per-queue views leave them out.",
+    )
     lineage: list[Lineage] = Field(description="Where each site measure came from.")
     playbooks: list[TriggeredPlaybook] = Field(
         default_factory=list, description="Playbooks triggered."

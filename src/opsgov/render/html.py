@@ -334,14 +334,13 @@ def kpi_groups(card: Scorecard) -> list[KpiGroup]:
 
 def queue_table(card: Scorecard, level: str, scope_id: str) -> QueueTable | None:
     """A scope's queues side by side, with the KPIs that have a value in any of them."""
-    scopes = tuple(
-        sorted(
-            (s for s in card.scopes if s.level == level and s.id == scope_id and s.queue),
-            key=lambda s: s.queue or "",
-        )
+    split = sorted(
+        (s for s in card.scopes if s.level == level and s.id == scope_id and s.queue),
+        key=lambda s: s.queue or "",
     )
-    if not scopes:
-        return None
+    if not split:
+        return None  # a site with no queue has its card; one "(all queues)" column adds nothing
+    scopes = (*split, *(s for s in card.unsplit if s.level == level and s.id == scope_id))
     rows = []
     for info in card.kpis:
         cells = tuple(s.kpi(info.id) for s in scopes)

@@ -548,6 +548,7 @@ def _queues(book: Workbook, card: Scorecard) -> None:
         return
     order = {"global": 0, "region": 1, "vendor": 2, "site": 3}
     queues.sort(key=lambda s: (s.queue or "", order.get(s.level, 9), s.id))
+    queues += card.unsplit  # sites with no queue: the queues add up to the whole
     ws = book.create_sheet(SHEET_QUEUES)
     sheet = _Sheet(ws)
     kpis = card.kpis

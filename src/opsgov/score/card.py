@@ -37,6 +37,7 @@ from opsgov.models.workspace import Workspace
 from opsgov.score.coverage import with_coverage
 from opsgov.score.rating import rag, score
 from opsgov.score.targets import Scope, resolve_target
+from opsgov.score.unsplit import ALL_QUEUES, not_split_measures, queueless_sites
 from opsgov.validate.reporting import Reported, not_reported
 
 
@@ -382,6 +383,20 @@ def build_scorecard(
                         site=site,
                     )
                 )
+    unsplit: list[ScopeResult] = []
+    queueless = queueless_sites(everyone, data.sites, data.site_queues) if queues else []
+    if queueless:
+        together = kpi_values(KpiEngine.build(fw), fw, [own[s].measures for s in queueless])
+        unsplit.append(
+            scorer.scope(
+                "global", "global", settings.name, together, Scope(), queueless, ALL_QUEUES
+            )
+        )
+        unsplit += [
+            own[s].model_copy(update={"queue": ALL_QUEUES, "rank": None}) for s in queueless
+        ]
+    whole_queues = [s for s in scopes if s.level == "global" and s.queue is not None]
+    not_split = not_split_measures(scopes[0], whole_queues) if whole_queues else []
     scopes, partial = with_coverage(scopes, scorer.needs, inputs.reported)
     issues.extend(partial)
     spans = data.lineage()
@@ -425,6 +440,8 @@ def build_scorecard(
             for k in fw.kpis
         ],
         scopes=scopes,
+        unsplit=unsplit,
+        not_split=not_split,
         lineage=lineage_list,
         inputs={name: file_sha256(path) for name, path in sorted(inputs.paths.items())},
     )
