@@ -335,7 +335,7 @@ def test_rag_conditional_formatting_on_site_sheets(book: Any, card: dict[str, An
 def test_queues_lineage_definitions(book: Any, card: dict[str, Any], scored: Path) -> None:
     formats = kpi_formats(card)
     kpi_ids = [k["id"] for k in card["kpis"]]
-    queues = [s for s in card["scopes"] if s["queue"] is not None]
+    queues = [s for s in card["scopes"] if s["queue"] is not None] + card["unsplit"]
     ws = book["Queues"]
     header = [c.value for c in ws[1]]
     assert header == [*QUEUE_FIXED_COLUMNS, *kpi_ids]
