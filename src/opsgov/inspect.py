@@ -155,7 +155,10 @@ def _samples(values: Sequence[object], count: int = 3) -> list[str]:
     seen: dict[str, None] = {}
     for value in values:
         if not is_blank(value):
-            seen.setdefault(str(value))
+            text = str(value)
+            if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+                text = str(int(value))  # 21049, not 21049.0
+            seen.setdefault(text)
             if len(seen) == count:
                 break
     return list(seen)

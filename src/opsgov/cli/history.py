@@ -17,7 +17,7 @@ from opsgov.atomic import write_text
 from opsgov.cli.common import report_errors
 from opsgov.cli.validate import check_period
 from opsgov.cli.workspace import WorkspaceOption, workspace_root
-from opsgov.console import make_console
+from opsgov.console import format_plain, make_console, plain_table
 from opsgov.definitions import load_definition
 from opsgov.errors import OpsgovError, WorkspaceError
 from opsgov.history import query
@@ -96,7 +96,7 @@ def open_store(workspace: Path | None, history: Path | None) -> HistoryStore:
 
 
 def _number(value: float | None) -> str:
-    return "\u2014" if value is None else f"{value:.10g}"
+    return format_plain(value)
 
 
 def _emit_json(data: Any) -> None:
@@ -117,19 +117,22 @@ def _change_dict(c: Change) -> dict[str, Any]:
 
 
 def _changes_table(changes: Sequence[Change], title: str) -> Table:
-    table = Table(title=title, title_justify="left")
-    for name in ("level", "scope", "queue", "kind", "item", "old", "new", "change"):
-        table.add_column(name, justify="right" if name in {"old", "new", "change"} else "left")
+    table = plain_table(
+        title,
+        ("scope", "left"),
+        ("number", "left"),
+        ("old", "right"),
+        ("new", "right"),
+        ("change", "right"),
+    )
     for c in changes:
+        where = c.level if c.level == "global" else f"{c.level} {c.scope}"
         table.add_row(
-            c.level,
-            Text(c.scope),
-            Text(c.queue),
-            c.kind,
-            Text(c.item),
+            Text(where + (f" / {c.queue}" if c.queue else "")),
+            Text(c.item if c.kind == "composite" else f"{c.kind} {c.item}"),
             _number(c.old),
             _number(c.new),
-            "" if c.delta is None else f"{c.delta:+.10g}",
+            "" if c.delta is None else ("+" if c.delta > 0 else "") + format_plain(c.delta),
         )
     return table
 
@@ -151,18 +154,21 @@ def list_command(
     if fmt is ShowFormat.json:
         _emit_json([vars(r) for r in rows])
         return
-    table = Table(title="History", title_justify="left")
-    for name in ("period", "scored at", "framework", "recorded", "restated", "inputs"):
-        table.add_column(
-            name, justify="right" if name in {"recorded", "restated", "inputs"} else "left"
-        )
-    table.add_column("composite", justify="right")
-    table.add_column("status")
+    frameworks = sorted({r.framework for r in rows})
+    one = len(frameworks) == 1  # then named once, in the title
+    table = plain_table(
+        "History" + (f" ({frameworks[0]})" if one else ""),
+        *((name, "left") for name in ("period", "scored at", *(() if one else ("framework",)))),
+        *((name, "right") for name in ("runs", "restated", "files", "composite")),
+        ("status", "left"),
+    )
+    table.columns[0].min_width = 7  # a period is never folded
+    table.columns[1].min_width = 10  # nor a date
     for r in rows:
         table.add_row(
             r.period,
-            r.run_time,
-            Text(r.framework),
+            r.run_time[:16].replace("T", " "),  # to the minute: the json has it whole
+            *(() if one else (Text(r.framework),)),
             str(r.recordings),
             str(r.restatements),
             str(r.inputs),

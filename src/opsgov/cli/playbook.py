@@ -17,7 +17,7 @@ from opsgov.atomic import write_bytes
 from opsgov.cli.common import PlaybookDirOption, report_errors
 from opsgov.cli.validate import PeriodOption, check_period
 from opsgov.cli.workspace import WorkspaceOption, workspace_root
-from opsgov.console import issue_text, make_console
+from opsgov.console import issue_text, make_console, plain_table
 from opsgov.errors import OpsgovError
 from opsgov.lint.common import did_you_mean
 from opsgov.pipeline import Definitions, load_definitions, score
@@ -164,16 +164,11 @@ def show_command(
                 f"trigger: {t.type} " + (t.description or t.model_dump_json(exclude_defaults=True))
             )
         )
-    table = Table(
-        "phase",
-        "step",
-        "owner",
-        "lead",
-        "days",
-        "depends on",
-        "gate",
-        title="Steps",
-        title_justify="left",
+    table = plain_table(
+        "Steps",
+        *((name, "left") for name in ("phase", "step", "owner", "lead")),
+        ("days", "right"),
+        *((name, "left") for name in ("depends on", "gate")),
     )
     for phase in pb.phases:
         for step in phase.steps:
