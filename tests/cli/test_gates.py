@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import invoke
+from tests.support.workspace_files import write_workspace
 
 FRAMEWORK = """\
 kind: framework
@@ -89,19 +90,10 @@ ROWS = {"A1": (1, 0), "A2": (1, 0), "A3": (2, 0), "B1": (0, 1)}
 
 
 def _workspace(root: Path) -> None:
-    (root / "profiles").mkdir(parents=True)
-    (root / "inbox" / "2026-10").mkdir(parents=True)
-    (root / "opsgov.yaml").write_text(
-        "kind: workspace\nname: Gates\nframework: framework.yaml\nregistry: registry.yaml\n"
-        "reporting_currency: EUR\n",
-        "utf-8",
-    )
-    (root / "framework.yaml").write_text(FRAMEWORK, "utf-8")
-    (root / "registry.yaml").write_text(REGISTRY, "utf-8")
-    (root / "profiles" / "monthly.yaml").write_text(PROFILE, "utf-8")
+    month = write_workspace(root, FRAMEWORK, REGISTRY, {"monthly": PROFILE}, "2026-10")
     lines = ["Site,Handled,Handle seconds,Overdue,Critical"]
     lines += [f"{s},1000,240000,{o},{c}" for s, (o, c) in ROWS.items()]
-    (root / "inbox" / "2026-10" / "monthly_2026-10.csv").write_text("\n".join(lines) + "\n")
+    (month / "monthly_2026-10.csv").write_text("\n".join(lines) + "\n")
 
 
 @pytest.fixture(scope="module")
