@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -87,8 +87,16 @@ def numeric_column(
             for i in bad
         ]
     out = np.full(len(values), np.nan, dtype=np.float64)
+    return out, _by_cell(out, enumerate(values), unit, decimal)
+
+
+def _by_cell(
+    out: FloatArray, indexed: Iterable[tuple[int, object]], unit: ColumnUnit, decimal: str
+) -> list[BadCell]:
+    """Convert cells one by one into `out` (a blank or bad cell is NaN); the bad ones."""
     problems: list[BadCell] = []
-    for index, value in enumerate(values):
+    for index, value in indexed:
+        out[index] = np.nan
         if is_blank(value):
             continue
         problem = _problem_for(value)
@@ -99,7 +107,7 @@ def numeric_column(
             out[index] = measure_value(value, unit, decimal)
         except CellProblemError as exc:
             problems.append(BadCell(index, value, exc))
-    return out, problems
+    return problems
 
 
 def _text_column_numbers(
@@ -116,22 +124,10 @@ def _text_column_numbers(
     overflow = np.flatnonzero(np.isinf(out))
     if len(overflow):  # too large once scaled: said so cell by cell
         others = np.union1d(others, overflow)
-    problems: list[BadCell] = []
-    if len(others):
-        values = cells(pick(column, others.tolist()))
-        for index, value in zip(others.tolist(), values, strict=True):
-            out[index] = np.nan
-            if is_blank(value):
-                continue
-            problem = _problem_for(value)
-            if problem is not None:
-                problems.append(BadCell(index, value, problem))
-                continue
-            try:
-                out[index] = measure_value(value, unit, decimal)
-            except CellProblemError as exc:
-                problems.append(BadCell(index, value, exc))
-    return out, problems
+    if not len(others):
+        return out, []
+    values = cells(pick(column, others.tolist()))
+    return out, _by_cell(out, zip(others.tolist(), values, strict=True), unit, decimal)
 
 
 _TEXT_SCALE = {"minutes": 60.0, "hours": 3600.0}
