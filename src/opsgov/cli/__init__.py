@@ -12,6 +12,7 @@ from typer import _click as click
 from typer.core import TyperGroup
 
 from opsgov import __version__
+from opsgov.cli.helptext import relabel, tidy
 from opsgov.cli.state import State
 from opsgov.errors import ExitCode
 
@@ -62,8 +63,15 @@ class LazyGroup(TyperGroup):
         if command is None:
             command = load_command(cmd_name)
             if command is not None:
+                tidy(command, click.Context(command, parent=ctx, info_name=cmd_name))
                 self.add_command(command, cmd_name)
         return command
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The root's help, its own options labelled as every command's are."""
+        for param in self.get_params(ctx):
+            relabel(param, ctx)
+        super().format_help(ctx, formatter)
 
 
 app = typer.Typer(

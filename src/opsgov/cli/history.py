@@ -66,6 +66,13 @@ class ExportFormat(StrEnum):
     parquet = "parquet"
 
 
+class ExportWhat(StrEnum):
+    """`--what` of `history export` as CSV."""
+
+    kpis = "kpis"
+    measures = "measures"
+
+
 class Kind(StrEnum):
     """Which numbers a diff lists."""
 
@@ -345,8 +352,8 @@ def export_command(
         ),
     ] = None,
     what: Annotated[
-        str, typer.Option("--what", help="kpis (every KPI result) or measures.")
-    ] = "kpis",
+        ExportWhat, typer.Option("--what", help="kpis (every KPI result) or measures.")
+    ] = ExportWhat.kpis,
     period: Annotated[
         str | None, typer.Option("--period", "-p", help="Only this month, YYYY-MM.")
     ] = None,
@@ -355,14 +362,12 @@ def export_command(
 ) -> None:
     """Export every stored KPI result (or measure) as CSV, one row per period, scope and KPI."""
     check_period(period)
-    if what not in query.EXPORT_COLUMNS:
-        raise OpsgovError(f"--what must be kpis or measures; got {what!r}")
     if fmt is ExportFormat.parquet:
         _export_parquet(out, period, workspace, history)
         return
     with open_store(workspace, history) as store:
-        rows = list(query.export_rows(store, what, period))
-    columns = list(query.EXPORT_COLUMNS[what])
+        rows = list(query.export_rows(store, what.value, period))
+    columns = list(query.EXPORT_COLUMNS[what.value])
     text = csv_text(columns, rows)
     if out is None:
         sys.stdout.write(text)

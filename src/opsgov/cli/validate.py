@@ -102,7 +102,7 @@ def validate_command(
             "--profile",
             help="Read the files named through this intake profile (its id), whatever their "
             "names; without it, each file's profile is chosen by name, vendor and content.",
-            metavar="ID",
+            metavar="<id>",
             show_default=False,
         ),
     ] = None,
@@ -117,8 +117,9 @@ def validate_command(
         typer.Option(
             "--export",
             help="Also write the month's harmonised rows (rows with errors left out) as "
-            "FORMAT into DIR, partitioned by period: `--export parquet DIR`. Needs --period.",
-            metavar="FORMAT DIR",
+            "that format into that folder, partitioned by period: `--export parquet DIR`. Needs "
+            "--period.",
+            metavar="<format> <dir>",
             show_default=False,
         ),
     ] = None,
