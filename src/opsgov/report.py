@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from opsgov.errors import ExitCode
@@ -78,3 +80,12 @@ class FindingsReport(BaseModel):
         """FINDINGS when any finding is at or above `fail_on`, else OK."""
         failing = any(i.severity.at_least(fail_on) for i in self.issues)
         return ExitCode.FINDINGS if failing else ExitCode.OK
+
+
+def findings_phrase(counts: Mapping[str, int]) -> str:
+    """Findings by severity as a reader writes them: `1 error, 0 warnings, 6 info`."""
+    errors, warnings, infos = (counts.get(s.value, 0) for s in Severity)
+    return (
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}, "
+        f"{infos} info"
+    )

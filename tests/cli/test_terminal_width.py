@@ -53,6 +53,15 @@ def test_history_diff_writes_numbers_as_people_do(
     assert "composite" in text
 
 
+def test_history_show_reads_as_sentences_and_whole_times(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "\n".join(_at_80(["history", "show", PERIODS[1], "-w", str(workspace)], monkeypatch))
+    assert "{" not in text  # findings in words, not a Python dict
+    assert re.search(r"findings: \d+ errors?, \d+ warnings?, \d+ info", text)
+    assert re.search(r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b", text)  # each recording, whole
+
+
 def test_playbook_show_keeps_step_ids_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     lines = _at_80(["playbook", "show", "new_site_launch"], monkeypatch)
     assert any("depends on" in line for line in lines)

@@ -25,6 +25,7 @@ from opsgov.history.export import csv_text
 from opsgov.history.recorder import history_path
 from opsgov.history.store import Change, HistoryStore
 from opsgov.models.workspace import Workspace
+from opsgov.report import findings_phrase
 from opsgov.workspace import SETTINGS_FILE, display_path
 
 EPILOG = """Examples:
@@ -174,7 +175,7 @@ def list_command(
     for r in rows:
         table.add_row(
             r.period,
-            r.run_time[:16].replace("T", " "),  # to the minute: the json has it whole
+            _minute(r.run_time),
             *(() if one else (Text(r.framework),)),
             str(r.recordings),
             str(r.restatements),
@@ -185,6 +186,11 @@ def list_command(
     console = make_console()
     console.print(table)
     console.print(f"{len(rows)} period(s)")
+
+
+def _minute(run_time: str) -> str:
+    """A recording's time to the minute, as people write it (the json has it whole)."""
+    return run_time[:16].replace("T", " ")
 
 
 @report_errors
@@ -220,7 +226,7 @@ def show_command(
     console = make_console()
     console.print(
         f"{card.workspace}: {card.period}, framework {card.framework}, "
-        f"{len(card.inputs)} input file(s), findings {card.findings}",
+        f"{len(card.inputs)} input file(s); findings: {findings_phrase(card.findings)}",
         markup=False,
     )
     table = Table(title=f"{period}: scopes", title_justify="left")
@@ -239,9 +245,9 @@ def show_command(
     console.print(table)
     log = Table(title="Recordings", title_justify="left")
     for name in ("scored at", "framework", "outcome", "numbers changed"):
-        log.add_column(name)
+        log.add_column(name, justify="right" if name == "numbers changed" else "left")
     for e in entries:
-        log.add_row(e.run_time, Text(e.framework), e.outcome, str(e.changes))
+        log.add_row(_minute(e.run_time), Text(e.framework), e.outcome, str(e.changes))
     console.print(log)
     for r in restated:
         console.print(

@@ -24,6 +24,7 @@ from opsgov.pipeline import load_definitions, score
 from opsgov.render.env import environment, template_failure
 from opsgov.render.formatting import STATUS_LABEL, format_score, invalid_banner
 from opsgov.render.outputs import OUTPUTS
+from opsgov.report import findings_phrase
 from opsgov.workspace import display_path
 
 EPILOG = """Examples:
@@ -197,10 +198,8 @@ def score_command(
     console.print(league_table(result.card))
     findings = result.card.findings
     console.print(
-        f"Findings: {findings.get('error', 0)} errors, "
-        f"{findings.get('warning', 0)} warnings, "
-        f"{findings.get('info', 0)} info. `opsgov validate --period {period}` lists those "
-        "in files.",
+        f"Findings: {findings_phrase(findings)}. `opsgov validate --period {period}` lists "
+        "those in files.",
         markup=False,
     )
     for issue in result.card.issues:
@@ -222,11 +221,9 @@ def summary_line(card: Scorecard, folder: Path, files: int) -> str:
         else "no global composite"
     )
     sites = sum(1 for s in card.scopes if s.level == "site" and s.queue is None)
-    errors, warnings, infos = (card.findings.get(s, 0) for s in ("error", "warning", "info"))
     return (
         f"{card.period}: {sites} site{'s' * (sites != 1)} scored, {composite}; "
-        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}, "
-        f"{infos} info; {files} files written to {display_path(folder)}"
+        f"{findings_phrase(card.findings)}; {files} files written to {display_path(folder)}"
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from opsgov.history.reports.common import COMPOSITE_INFO, Formatter, scope_label, status_label
 from opsgov.models.results import Scorecard
+from opsgov.report import findings_phrase
 
 
 @dataclass(frozen=True)
@@ -108,10 +109,7 @@ def scorecard_part(card: Scorecard) -> Part:
             + (f" \u00b7 compared with {card.previous_period}" if card.previous_period else ""),
             "note",
         ),
-        Text(
-            f"Findings: {card.findings.get('error', 0)} errors, "
-            f"{card.findings.get('warning', 0)} warnings, {card.findings.get('info', 0)} info."
-        ),
+        Text(f"Findings: {findings_phrase(card.findings)}."),
     )
     overall = [glob, *(s for s in top if s.level == "region")]
     part.add(
@@ -318,12 +316,7 @@ def governance_part(ctx: dict[str, Any]) -> Part:
     _charts(part, ctx["charts"])
     part.add(Heading("Data quality"))
     findings = ctx["findings"]
-    part.add(
-        Text(
-            f"Findings from intake this month: {findings.get('error', 0)} errors, "
-            f"{findings.get('warning', 0)} warnings, {findings.get('info', 0)} info."
-        )
-    )
+    part.add(Text(f"Findings from intake this month: {findings_phrase(findings)}."))
     if ctx["quality"]:
         part.add(
             _table(
