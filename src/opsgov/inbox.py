@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from opsgov.models.profile import Profile
 from opsgov.patterns import compile_pattern
@@ -39,9 +39,21 @@ def match_name(path: Path, profile: Profile, root: Path | None = None) -> Match 
         period = groups.get("period")
         site = groups.get("site")
         return Match(path, profile, site, normalise_period(period) if period else None)
-    if root is not None and any((root / p).resolve() == path.resolve() for p in files.paths):
+    if any(_listed(path, listed, root) for listed in files.paths):
         return Match(path, profile, None, None)
     return None
+
+
+def _listed(path: Path, listed: str, root: Path | None) -> bool:
+    """Whether a profile's explicit `paths` entry names this file.
+
+    An entry is a file of the month's input folder (`People headcount.xlsx`, whichever month),
+    or a path from the workspace folder.
+    """
+    parts = PurePosixPath(listed).parts
+    if path.parts[-len(parts) :] == parts and ".." not in parts:
+        return True
+    return root is not None and (root / listed).resolve() == path.resolve()
 
 
 def match_file(path: Path, profiles: Sequence[Profile], root: Path | None = None) -> Match | None:

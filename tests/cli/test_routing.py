@@ -260,3 +260,22 @@ def test_a_file_whose_content_fits_none_of_its_vendor_s_profiles(shared_names: P
     assert "acme_daily_ops: no sheet named 'Daily Report'" in issue["message"]
     assert "acme_daily_kpis: no sheet named 'Daily KPIs'" in issue["message"]
     assert _reads(data)["HYD1_2026-10.xlsx"] == (None, None, [], 0)
+
+
+def test_a_profile_s_listed_file_is_read_in_every_month_s_folder(tmp_path: Path) -> None:
+    """`files.paths` names a file of the month's input folder, whatever the month."""
+    root = tmp_path / "ws"
+    shutil.copytree(sm.SAMPLE_WORKSPACE, root, ignore=shutil.ignore_patterns("inbox", "out"))
+    month = root / "inbox" / PERIOD
+    shutil.copytree(sm.SAMPLE_WORKSPACE / "inbox" / PERIOD, month)
+    as_named = _reads(_validate(root, "--period", PERIOD))[f"HR_headcount_{PERIOD}.xlsx"]
+    (month / f"HR_headcount_{PERIOD}.xlsx").rename(month / "People headcount.xlsx")
+    path = root / "profiles" / "hr_headcount_monthly.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["files"] = {"paths": ["People headcount.xlsx"]}
+    path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    invoke(["lint", "-w", str(root)])
+    reads = _reads(_validate(root, "--period", PERIOD))
+    profile, _rule, sites, rows = reads["People headcount.xlsx"]
+    assert profile == "hr_headcount_monthly"
+    assert (sites, rows) == (as_named[2], as_named[3])  # the same rows as under its usual name

@@ -41,7 +41,9 @@ class FileMatch(Definition):
         "`{site}_ops_{period}.xlsx`.",
     )
     paths: list[str] = Field(
-        default_factory=list, description="Explicit files, relative to the input folder."
+        default_factory=list,
+        description="Explicit files: a file of the month's input folder (`People headcount.xlsx`, "
+        "read in every month), or a path from the workspace folder.",
     )
 
     @model_validator(mode="after")
