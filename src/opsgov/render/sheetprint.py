@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 LINE_HEIGHT: Final = 15.0
 """Points per line of 11-point text (the default row is one line)."""
@@ -29,7 +30,7 @@ def print_ready(ws: Any, *, header_rows: tuple[int, int] | None, footer: str) ->
         footer: Left footer text, such as `Scorecard 2026-10 - Summary`.
     """
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4  # write-only sheets lack the constant
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
