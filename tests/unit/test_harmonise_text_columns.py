@@ -107,6 +107,43 @@ def test_column_at_a_time_equals_cell_by_cell(
     _same(values, unit, decimal)
 
 
+def test_integer_columns_known_answers() -> None:
+    big = str(2**53 + 1)  # not a float: rounds to 2**53, as the text's value does
+    got, bads = numeric_column(pa.array(["12", "007", "-3", big, "0"]), "minutes", ".")
+    assert got.tolist() == [720.0, 420.0, -180.0, float(2**53) * 60, 0.0]
+    assert bads == []
+    got, bads = numeric_column(pa.array(["12", "0x1F"]), "count", ".")  # hexadecimal is text
+    assert got[0] == 12.0 and math.isnan(got[1])
+    assert [(b.index, b.value) for b in bads] == [(1, "0x1F")]
+    got, _ = numeric_column(pa.array(["5", "-0", "0"]), "count", ".")
+    assert [math.copysign(1, v) for v in got] == [1, -1, 1]  # -0 keeps its sign, as before
+    got, _ = numeric_column(pa.array(["5", None, "9"]), "count", ".")
+    assert got[0] == 5.0 and math.isnan(got[1]) and got[2] == 9.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(
+            st.integers(-(2**63), 2**63 - 1).map(str),
+            st.integers(0, 999).map(lambda n: f"{n:05d}"),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    odd=st.sampled_from([None, "-0", "0x1F", "-00", "+5", " 7", "", "9" * 20]),
+    unit=st.sampled_from(["count", "minutes", "percent_0_100"]),
+)
+def test_integer_columns_equal_cell_by_cell(
+    values: list[str], odd: str | None, unit: ColumnUnit
+) -> None:
+    column: list[str | None] = [*values, odd]
+    _same(column, unit, ".")
+    got, _ = numeric_column(pa.array(column, type=pa.string()), unit, ".")
+    expected, _ = _cell_by_cell(column, unit, ".")
+    assert [math.copysign(1, v) for v in got] == [math.copysign(1, v) for v in expected]
+
+
 def test_text_dates_and_labels_known_answers() -> None:
     dates = ["2026-10-01", "2026-10-02", "", "not a date", "2026-10-01", "#N/A"]
     first, second = dt.date(2026, 10, 1).toordinal(), dt.date(2026, 10, 2).toordinal()

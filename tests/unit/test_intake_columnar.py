@@ -83,12 +83,68 @@ def test_every_sample_and_corpus_text_file_reads_the_same_cells() -> None:
         "Site,Calls\nDUB1,3\n\nLIS1,4\n",  # a blank line inside: the csv module reads it
         'Site,Calls\nDUB1,"3\n',  # a quote never closed: refused either way
         "Site,Calls\nDUB1,3,extra\n",  # a ragged row
+        'Site,Note\nDUB1,"two\n\nparagraphs"\nLIS1,x\n',  # a blank line inside quotes
+        'Site,Note\r\nDUB1,"a\r\n\r\nb"\r\n',
+        "Site,Calls\nDUB1,3\n,\nLIS1,4\n",  # a row of empty fields inside
+        "Site,Calls\nDUB1,3\n\n\n",  # blank lines after the table
+        "Site,Note\nDUB1,a\u2028b\n",  # a line break CSV does not treat as one
+        "Site,Note\nDUB1,a\x0cb\n",
+        "Site,Note\nDUB1,caf\u00e9 \u2013 na\u00efve\n",  # UTF-8 beyond ASCII
+        "\ufeffSite,Calls\nDUB1,3\n",  # a byte-order mark
+        "Site,Calls\nDUB1,3\x00\n",  # a NUL
+        "   \n\t\n",  # only blanks: refused either way
+        "\u3000\n",
     ],
 )
 def test_edge_cases_read_the_same(tmp_path: Path, text: str) -> None:
     path = tmp_path / "vendor.csv"
     path.write_text(text, "utf-8", newline="")
     assert _read(path, True) == _read(path, False)
+
+
+_LATE_CP1252 = ("Site,Note\n" + "DUB1,x\n" * 20_000 + "LIS1,caf\u00e9\n").encode("cp1252")
+"""Valid UTF-8 for its first 64 KiB (all that is sniffed), not further on."""
+
+
+@pytest.mark.parametrize(
+    ("data", "declared", "encoding", "source"),
+    [
+        ("Site,Note\nDUB1,caf\u00e9\n".encode(), None, "utf-8", "utf-8"),
+        (b"\xef\xbb\xbfSite,Note\nDUB1,caf\xc3\xa9\n", None, "utf-8-sig", "bom"),
+        (b"\xef\xbb\xbfSite,Note\nDUB1,caf\xc3\xa9\n", "utf-8", "utf-8-sig", "declared"),
+        ("Site,Note\nDUB1,caf\u00e9\n".encode(), "utf8", "utf8", "declared"),
+        ("Site,Note\nDUB1,caf\u00e9\n".encode("cp1252"), None, "cp1252", "guessed"),
+        ("Site,Note\nDUB1,caf\u00e9\n".encode("utf-16"), None, "utf-16-le", "bom"),
+        # valid UTF-8 at the start, not further on: read as Windows-1252 after all
+        (_LATE_CP1252, None, "cp1252", "guessed"),
+    ],
+)
+def test_every_encoding_reads_the_same_in_columns(
+    tmp_path: Path, data: bytes, declared: str | None, encoding: str, source: str
+) -> None:
+    path = tmp_path / "vendor.csv"
+    path.write_bytes(data)
+    options = csvread.CsvOptions(encoding=declared)
+    fast = csvread.read_delimited(path, Limits(), options)
+    slow = csvread.read_delimited(path, Limits(), options, columnar=False)
+    assert fast.sheets[0].columns is not None  # Arrow split it
+    assert [list(r) for r in fast.sheets[0].rows] == [list(r) for r in slow.sheets[0].rows]
+    assert fast.sheets[0].rows[-1][1] in {"café", "x"}
+    assert fast.text_format == slow.text_format
+    assert fast.text_format is not None
+    assert (fast.text_format.encoding, fast.text_format.encoding_source) == (encoding, source)
+    assert [(n.code, n.message) for n in fast.notes] == [(n.code, n.message) for n in slow.notes]
+
+
+def test_text_declared_utf8_that_is_not_is_refused_at_its_byte(tmp_path: Path) -> None:
+    path = tmp_path / "vendor.csv"
+    path.write_bytes(b"Site,Note\nDUB1,caf\xe9\n")
+    options = csvread.CsvOptions(encoding="utf-8")
+    for columnar in (True, False):
+        with pytest.raises(WorkbookError) as caught:
+            csvread.read_delimited(path, Limits(), options, columnar=columnar)
+        assert caught.value.issues[0].code == "F214"
+        assert "byte 18 cannot be decoded" in caught.value.issues[0].message
 
 
 @pytest.mark.parametrize(

@@ -69,6 +69,9 @@ def text_numbers(column: pa.Array, decimal: str) -> tuple[FloatArray, IntArray]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    whole = _integers(column)
+    if whole is not None:
+        return whole, np.empty(0, dtype=np.int64)
     trimmed = pc.ascii_trim_whitespace(column)
     blank = pc.fill_null(pc.equal(pc.binary_length(trimmed), 0), True)
     plain = pc.fill_null(pc.match_substring_regex(trimmed, _PLAIN[decimal]), False)
@@ -83,6 +86,29 @@ def text_numbers(column: pa.Array, decimal: str) -> tuple[FloatArray, IntArray]:
     others = ~blank.to_numpy(zero_copy_only=False) & ~(plain_np & finite)
     numbers[~finite] = np.nan
     return numbers, np.flatnonzero(others).astype(np.int64)
+
+
+def _integers(column: pa.Array) -> FloatArray | None:
+    """The column's numbers when every cell is an integer written plainly (`12`, `-3`, `007`).
+
+    Arrow's conversion to integers accepts `-?[0-9]+`, every one a plain number whose value
+    as a float is the integer's (both round to the nearest float), and also hexadecimal
+    (`0x1F`) and `-0`, which `text_numbers` reads otherwise (as text, and as -0.0): a column
+    holding either is left to the general path, as is one with an empty cell.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        ints = pc.cast(column, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if pc.any(pc.match_substring(column, "x", ignore_case=True)).as_py():
+        return None
+    zero = pc.equal(ints, 0)
+    if pc.any(zero).as_py() and pc.any(pc.starts_with(pc.filter(column, zero), "-")).as_py():
+        return None
+    return np.asarray(ints.to_numpy(zero_copy_only=False), dtype=np.float64).copy()
 
 
 def distinct(column: pa.Array) -> tuple[list[object], IntArray]:

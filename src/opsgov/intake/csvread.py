@@ -1,9 +1,11 @@
 """Delimited text (CSV, TSV, semicolon- or pipe-separated) into raw cells.
 
-Decoding, in order: a declared encoding; a byte-order mark (UTF-8, UTF-16 LE/BE, UTF-32);
-UTF-16 without a mark (recognised by its NUL bytes); strict UTF-8; otherwise Windows-1252
-(the usual Excel "CSV" export on Western Windows), with the five bytes Windows-1252 leaves
-undefined read as Latin-1 so that decoding never fails. A guessed encoding is reported (F208).
+Decoding (`opsgov.intake.textcodec`), in order: a declared encoding; a byte-order mark
+(UTF-8, UTF-16 LE/BE, UTF-32); UTF-16 without a mark (recognised by its NUL bytes); strict
+UTF-8; otherwise Windows-1252 (the usual Excel "CSV" export on Western Windows), with the five
+bytes Windows-1252 leaves undefined read as Latin-1 so that decoding never fails. A guessed
+encoding is reported (F208). A UTF-8 file with nothing to clean up (no NUL, no odd line
+break) is not decoded whole: its bytes go to Arrow's reader as they are.
 
 The separator is the declared one, or the candidate among `,` `;` tab `|` that splits the
 first 50 records into the same number of fields most consistently (quotes respected). This
@@ -14,30 +16,32 @@ Cells stay text: every cell is a `str`, and an empty field is `""` (delimited te
 business; `guess_decimal_comma` is here for it, and its answer for the first rows is
 recorded in `TextFormat` so that `opsgov inspect` can show it.
 
-The text is split by the C parser of the `csv` module in one pass; the Python code around it
-does a few operations per row, never per cell.
+Regular text is split into columns by Arrow's reader (`opsgov.intake.columnar`); the rest
+by the C parser of the `csv` module in one pass (`opsgov.intake.csvsplit`), where the Python
+code around it does a few operations per row, never per cell.
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal, NamedTuple, cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from opsgov.intake.columnar import ColumnRows, arrow_columns
+from opsgov.intake.csvsplit import nul_note, split_records
 from opsgov.intake.failures import refuse
 from opsgov.intake.limits import Limits
 from opsgov.intake.raw import CellValue, RawSheet, RawWorkbook, TextFormat
-from opsgov.intake.sniff import FileFormat, utf16_without_bom
+from opsgov.intake.sniff import FileFormat
+from opsgov.intake.textcodec import EXOTIC_BREAKS, decode, utf8_body
 from opsgov.issues import Issue, Location, make_issue
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -45,9 +49,6 @@ DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE_CHARS = 64 * 1024
 _SAMPLE_RECORDS = 50
 _DECIMAL_SAMPLE_ROWS = 1_000
-# Characters str.splitlines() treats as line ends but CSV does not.
-_EXOTIC_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
-_LATIN1_FALLBACK = "opsgov-latin1-fallback"
 
 
 class CsvOptions(BaseModel):
@@ -101,9 +102,54 @@ def read_delimited(
             declared encoding) or F206 (too many characters or cells).
     """
     options = options or CsvOptions()
-    notes: list[Issue] = []
     data = path.read_bytes()
-    text, encoding, source = _decode(path, data, options)
+    utf8 = None
+    if columnar:  # the usual file: its UTF-8 bytes go to Arrow as they are, never decoded whole
+        utf8 = utf8_body(data, options.encoding, limits.max_total_chars, _SAMPLE_CHARS)
+    if utf8 is not None:
+        delimiter, delimiter_source = _delimiter(utf8.sample, options)
+        columns = arrow_columns(utf8.data, utf8.sample, delimiter, limits, utf8.start)
+        if columns is not None:
+            return _workbook(
+                path,
+                _Split(ColumnRows(columns), _leading_blank_records(utf8.sample, delimiter), False),
+                options,
+                _How(
+                    encoding=utf8.encoding,
+                    encoding_source=utf8.source,
+                    delimiter=delimiter,
+                    delimiter_source=delimiter_source,
+                    newline=_newline(data),
+                ),
+                [],
+            )
+    return _read_text(path, data, limits, options, columnar=columnar, tried=utf8 is not None)
+
+
+class _Split(NamedTuple):
+    """The records of a file: its rows, the index of the first one, whether it was cut."""
+
+    rows: Sequence[list[str]] | ColumnRows
+    first: int
+    truncated: bool
+
+
+class _How(NamedTuple):
+    """How the text was decoded and split (`TextFormat` without the decimal separator)."""
+
+    encoding: str
+    encoding_source: str
+    delimiter: str
+    delimiter_source: str
+    newline: str
+
+
+def _read_text(
+    path: Path, data: bytes, limits: Limits, options: CsvOptions, *, columnar: bool, tried: bool
+) -> RawWorkbook:
+    """Decode the whole file and split the text (by Arrow where it can, else `csv`)."""
+    notes: list[Issue] = []
+    text, encoding, source = decode(path, data, options.encoding)
     del data
     if source == "guessed":
         notes.append(
@@ -122,25 +168,44 @@ def read_delimited(
             f"the file holds {len(text):,} characters (limit {limits.max_total_chars:,})",
         )
     if "\0" in text:
-        notes.append(_nul_note(path, text))
+        notes.append(nul_note(path, text))
         text = text.replace("\0", "")
     if not text.strip():
         refuse(path, "F207", "the file holds no data, only blank lines")
-    delimiter = options.delimiter
-    delimiter_source = "declared"
-    if delimiter is None:
-        delimiter, delimiter_source = detect_delimiter(text[:_SAMPLE_CHARS])
+    delimiter, delimiter_source = _delimiter(text[:_SAMPLE_CHARS], options)
+    if tried and codecs.lookup(encoding).name in {"utf-8", "utf-8-sig"}:
+        columnar = False  # Arrow already had these very bytes and left them to `csv`
     columns = None
-    if columnar and not any(ch in text for ch in _EXOTIC_BREAKS):
-        columns = arrow_columns(text, delimiter, limits)
+    if columnar and not any(ch in text for ch in EXOTIC_BREAKS):
+        columns = arrow_columns(text.encode("utf-8"), text[:_SAMPLE_CHARS], delimiter, limits)
     if columns is not None:
-        rows: Sequence[list[str]] = cast("Sequence[list[str]]", ColumnRows(columns))
-        first, truncated = _leading_blank_records(text, delimiter), False
+        split = _Split(ColumnRows(columns), _leading_blank_records(text, delimiter), False)
     else:
-        parsed, truncated = _parse(path, text, delimiter, limits, notes)
+        parsed, truncated = split_records(path, text, delimiter, limits, notes)
         first = next((i for i, row in enumerate(parsed) if any(row)), len(parsed))
         last = next((i for i in range(len(parsed) - 1, -1, -1) if any(parsed[i])), -1)
-        rows = parsed[first : last + 1]
+        split = _Split(parsed[first : last + 1], first, truncated)
+    how = _How(
+        encoding=encoding,
+        encoding_source=source,
+        delimiter=delimiter,
+        delimiter_source=delimiter_source,
+        newline=_newline(text),
+    )
+    return _workbook(path, split, options, how, notes)
+
+
+def _delimiter(sample: str, options: CsvOptions) -> tuple[str, str]:
+    if options.delimiter is not None:
+        return options.delimiter, "declared"
+    return detect_delimiter(sample)
+
+
+def _workbook(
+    path: Path, split: _Split, options: CsvOptions, how: _How, notes: list[Issue]
+) -> RawWorkbook:
+    """The one-sheet workbook of the records, with the decimal separator settled."""
+    rows = split.rows
     decimal, decimal_source = options.decimal, "declared"
     if decimal is None:
         sample = (v for row in rows[:_DECIMAL_SAMPLE_ROWS] for v in row)
@@ -149,21 +214,13 @@ def read_delimited(
         decimal = "," if votes[0] > votes[1] else "."
     sheet = RawSheet(
         name=path.stem,
-        first_row=first + 1 if rows else 1,
+        first_row=split.first + 1 if rows else 1,
         first_col=1,
         rows=cast("Sequence[list[CellValue]]", rows),
-        truncated=truncated,
-        columns=columns,
+        truncated=split.truncated,
+        columns=rows.columns if isinstance(rows, ColumnRows) else None,
     )
-    text_format = TextFormat(
-        encoding=encoding,
-        encoding_source=source,
-        delimiter=delimiter,
-        delimiter_source=delimiter_source,
-        decimal=decimal,
-        decimal_source=decimal_source,
-        newline=_newline(text),
-    )
+    text_format = TextFormat(**how._asdict(), decimal=decimal, decimal_source=decimal_source)
     return RawWorkbook(
         path=path, format=FileFormat.CSV, sheets=[sheet], notes=notes, text_format=text_format
     )
@@ -248,40 +305,6 @@ def _decimal_votes(values: Iterable[object]) -> tuple[int, int]:
     return comma, point
 
 
-def _decode(path: Path, data: bytes, options: CsvOptions) -> tuple[str, str, str]:
-    """(text, codec, how it was chosen)."""
-    if options.encoding is not None:
-        encoding = options.encoding
-        if codecs.lookup(encoding).name == "utf-8" and data.startswith(codecs.BOM_UTF8):
-            encoding = "utf-8-sig"
-        try:
-            return data.decode(encoding), encoding, "declared"
-        except UnicodeDecodeError as exc:
-            refuse(
-                path,
-                "F214",
-                f"the file is not valid {options.encoding} text (byte {exc.start:,} cannot be "
-                "decoded): check the encoding declared for it",
-            )
-    for bom, encoding, name in (
-        (codecs.BOM_UTF32_LE, "utf-32", "utf-32-le"),
-        (codecs.BOM_UTF32_BE, "utf-32", "utf-32-be"),
-        (codecs.BOM_UTF8, "utf-8-sig", "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
-    ):
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace"), name, "bom"
-    utf16 = utf16_without_bom(data[:8192])
-    if utf16 is not None:
-        even = data[: len(data) - len(data) % 2]
-        return even.decode(utf16, errors="replace"), utf16, "detected"
-    try:
-        return data.decode("utf-8"), "utf-8", "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors=_LATIN1_FALLBACK), "cp1252", "guessed"
-
-
 def _leading_blank_records(text: str, delimiter: str) -> int:
     """How many records at the start hold no text (the columnar read leaves them out)."""
     count = 0
@@ -292,123 +315,15 @@ def _leading_blank_records(text: str, delimiter: str) -> int:
     return count
 
 
-def _latin1_fallback(exc: UnicodeError) -> tuple[str, int]:
-    """Decode the bytes Windows-1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) as Latin-1."""
-    if not isinstance(exc, UnicodeDecodeError):
-        raise exc
-    return exc.object[exc.start : exc.end].decode("latin-1"), exc.end
-
-
-codecs.register_error(_LATIN1_FALLBACK, _latin1_fallback)
-
-
-def _parse(
-    path: Path, text: str, delimiter: str, limits: Limits, notes: list[Issue]
-) -> tuple[list[list[str]], bool]:
-    """Split the text into records, enforcing the limits; (rows, truncated)."""
-    if any(ch in text for ch in _EXOTIC_BREAKS):
-        lines: Iterable[str] = io.StringIO(text, newline="")
-    else:
-        lines = text.splitlines(keepends=True)
-    reader = csv.reader(lines, delimiter=delimiter, quotechar='"', doublequote=True)
-    rows: list[list[str]] = []
-    cells = 0
-    truncated = False
-    last_start = 0
-    with _field_limit(limits.max_cell_chars):
-        records: Iterator[list[str]] = iter(reader)
-        while True:
-            start_line = reader.line_num + 1
-            try:
-                row = next(records)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                refuse(
-                    path,
-                    "F214",
-                    f"line {start_line:,}: a field is longer than {limits.max_cell_chars:,} "
-                    "characters; usually a quote opens a field and is never closed",
-                    line=start_line,
-                    found=str(exc),
-                )
-            if len(rows) >= limits.max_rows:
-                truncated = True
-                notes.append(_cut_note(path, f"rows after row {limits.max_rows:,}"))
-                break
-            width = len(row)
-            if width > limits.max_cols:
-                row = row[: limits.max_cols]
-                if not truncated:
-                    notes.append(_cut_note(path, f"columns after column {limits.max_cols:,}"))
-                truncated = True
-            cells += width
-            if cells > limits.max_cells:
-                refuse(path, "F206", f"the file holds more than {limits.max_cells:,} cells")
-            rows.append(row)
-            last_start = start_line
-    if (
-        not truncated
-        and rows
-        and reader.line_num > last_start
-        and text.count('"') % 2
-        and _ends_inside_quotes(text, lines, last_start, delimiter)
-    ):
-        refuse(
-            path,
-            "F214",
-            f"line {last_start:,}: a quote opens a field and is never closed, so the rest of "
-            "the file would be read as one cell",
-            line=last_start,
-        )
-    return rows, truncated
-
-
-def _ends_inside_quotes(text: str, lines: Iterable[str], start: int, delimiter: str) -> bool:
-    """Whether the last record, from line `start` on, ends inside a quoted field."""
-    physical = lines if isinstance(lines, list) else io.StringIO(text, newline="").readlines()
-    tail = physical[start - 1 :]
-    try:
-        for _ in csv.reader(tail, delimiter=delimiter, strict=True):
-            pass
-    except csv.Error as exc:
-        return "end of data" in str(exc)
-    return False
-
-
-@contextlib.contextmanager
-def _field_limit(limit: int) -> Iterator[None]:
-    """Bound `csv.field_size_limit` (process-wide) while parsing, then restore it."""
-    previous = csv.field_size_limit(limit)
-    try:
-        yield
-    finally:
-        csv.field_size_limit(previous)
-
-
-def _newline(text: str) -> str:
-    match = re.search(r"\r\n|\r|\n", text)
+def _newline(text: str | bytes) -> str:
+    """How the first line ends: `crlf`, `lf`, `cr`, or `none`."""
+    match = (_NEWLINE if isinstance(text, str) else _NEWLINE_BYTES).search(text)  # type: ignore[arg-type]
     if match is None:
         return "none"
-    return {"\r\n": "crlf", "\n": "lf", "\r": "cr"}[match.group(0)]
+    found = match.group(0)
+    return _NEWLINES[found if isinstance(found, str) else found.decode("ascii")]
 
 
-def _nul_note(path: Path, text: str) -> Issue:
-    first = text.index("\0")
-    line = text.count("\n", 0, first) + 1 if "\n" in text else text.count("\r", 0, first) + 1
-    count = text.count("\0")
-    return make_issue(
-        "F209",
-        f"the file contains {count:,} NUL character{'s' if count != 1 else ''}, the first on "
-        f"line {line:,}; they were removed",
-        location=Location(file=str(path), line=line),
-        found=count,
-    )
-
-
-def _cut_note(path: Path, what: str) -> Issue:
-    return make_issue(
-        "F215",
-        f"the file has more data than the limits allow: {what} were not read",
-        location=Location(file=str(path)),
-    )
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_NEWLINE_BYTES = re.compile(rb"\r\n|\r|\n")
+_NEWLINES = {"\r\n": "crlf", "\n": "lf", "\r": "cr"}
