@@ -292,6 +292,16 @@ def validate_with(
     return blocks, issues
 
 
+def _invoice_named(display: str, match: Match, period: str | None) -> Issue:
+    month = period or match.period or "YYYY-MM"
+    return make_issue(
+        "V332",
+        f"an invoice (profile `{match.profile.id}`), which `opsgov validate` does not check",
+        location=Location(file=display),
+        hint=f"`opsgov credits --period {month}` reads it and reconciles it with the contract.",
+    )
+
+
 def validate(
     defs: Definitions,
     *,
@@ -335,6 +345,9 @@ def validate(
         )
         match = routed.match
         if match is not None and match.profile.purpose == "invoice":
+            if explicit:  # named by the reader, who learns where it is read
+                run.files.append(display)
+                run.issues.append(_invoice_named(display, match, period))
             continue  # an invoice: reconciled by `opsgov credits`, never scored
         run.files.append(display)
         run.paths[display] = path

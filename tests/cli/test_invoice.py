@@ -112,6 +112,18 @@ def test_invoices_are_not_read_as_operations_data(tmp_path: Path, pattern: str) 
     assert pattern.replace("{period}", "2026-10") not in " ".join(out["files"])
 
 
+def test_an_invoice_named_to_validate_says_which_command_reads_it(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    invoice = ws / "inbox" / "2026-10" / "ACME_invoice_2026-10.xlsx"
+    args = ["validate", str(invoice), "-w", str(ws), "--format", "json"]
+    out = json.loads(invoke(args).stdout)
+    (finding,) = out["issues"]
+    assert (finding["code"], finding["severity"]) == ("V332", "warning")
+    assert finding["file"].endswith("ACME_invoice_2026-10.xlsx")
+    assert "opsgov credits --period 2026-10" in finding["hint"]
+    invoke([*args, "--fail-on", "warning"], code=1)  # never a silent "no problems in 0 files"
+
+
 def test_the_committed_invoice_is_what_its_generator_writes(tmp_path: Path) -> None:
     written = si.write_invoice(tmp_path)
     committed = REPO / "sample_data" / "inbox" / si.PERIOD / si.FILE

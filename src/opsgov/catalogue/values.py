@@ -213,6 +213,15 @@ VALUE_CODES: tuple[CodeSpec, ...] = (
         "so nothing in it was checked. Add or fix a profile, or read it with `--profile ID`.",
     ),
     _c(
+        "V332",
+        "invoice not checked here",
+        W,
+        "A file named on the command line is an invoice (its intake profile's purpose is "
+        "`invoice`): `opsgov validate` checks the month's metrics files, and `opsgov credits` "
+        "reads invoices and reconciles them with the contract. Run `opsgov credits --period "
+        "YYYY-MM` for it.",
+    ),
+    _c(
         "V329",
         "name does not fit the profile",
         E,
