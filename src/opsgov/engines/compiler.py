@@ -2,7 +2,11 @@
 
 The query does what `opsgov.compute` does in process, in the same order:
 
-1. `daily`: each measure per site, day and queue (sums; the extreme for `max`/`min`);
+1. `daily`: each measure per site, day and queue (sums; the extreme for `max`/`min`). With
+   lineage, the one scan of the rows first groups by site, day, queue, file and sheet
+   (`opsgov_partial`, which also counts each measure's values and the first and last sheet
+   row), and `daily` adds those partial sums up: the same numbers, and `explain`'s cells,
+   from one pass over the table;
 2. `site_month`: over the days of the month by each measure's rule (`sum` adds,
    `snapshot_end` takes the last day with a value, `snapshot_avg` averages the daily totals,
    `max`/`min` the extreme), per site and per site and queue;
@@ -60,7 +64,8 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _text(value: str | None) -> str:
+def literal(value: str | None) -> str:
+    """A SQL text literal (NULL for None)."""
     return "CAST(NULL AS VARCHAR)" if value is None else "'" + value.replace("'", "''") + "'"
 
 
@@ -100,19 +105,36 @@ class SourceTable:
     def month(self, period: str) -> str:
         """The condition picking the period's rows."""
         if self.has_period:
-            return f"{self.column('period')} = {_text(period)}"
+            return f"{self.column('period')} = {literal(period)}"
         low, high = _month_bounds(period)
         date = self.column("date")
         return f"CAST({date} AS DATE) >= {low} AND CAST({date} AS DATE) < {high}"
 
 
+PARTIAL = "opsgov_partial"
+"""The partial sums table a query with lineage reads (a CTE, or a staged temporary table)."""
+
+
+def count_column(measure: str) -> str:
+    """The partial sums' column counting a measure's values."""
+    return f"c__{measure}"
+
+
 @dataclass(frozen=True)
 class Compiled:
-    """The query, and the names of its result columns."""
+    """The query, and the names of its result columns.
+
+    With lineage, `partial` is the one scan of the rows (the `opsgov_partial` partial sums:
+    site, day, queue, file, sheet, `n` rows, sheet rows `lo` to `hi`, `c__<measure>` values
+    and each measure's partial sum) and `staged` the rest of the query, reading
+    `opsgov_partial` as a table; `sql` is both as one query.
+    """
 
     sql: str
     measures: tuple[str, ...]
     kpis: tuple[str, ...]
+    partial: str | None = None
+    staged: str | None = None
 
     def render(self, dialect: str = "duckdb", *, pretty: bool = True) -> str:
         """The query in another engine's dialect, through SQLGlot."""
@@ -140,8 +162,13 @@ def compile_framework(
     sites: Sequence[SiteRow],
     period: str,
     source: SourceTable | None = None,
+    *,
+    lineage: bool = False,
 ) -> Compiled:
     """The query giving every scope's measures, KPI values and KPI samples for `period`.
+
+    `lineage`: the table has `file`, `sheet` and `row`, and the partial sums by sheet that
+    lineage is read from are wanted as well (`Compiled.partial`, `Compiled.staged`).
 
     Result columns: `level`, `id`, `queue`, `has_data` and `has_money` (1 or 0), `m__<measure>`
     for each numeric measure, `k__<kpi>` for each KPI's value, `s__<kpi>` for its sample.
@@ -180,7 +207,7 @@ def compile_framework(
     ctes: list[str] = []
 
     values = ", ".join(
-        f"({_text(s.site)}, {_text(s.vendor)}, {_text(s.region)}, "
+        f"({literal(s.site)}, {literal(s.vendor)}, {literal(s.region)}, "
         f"CAST({'NULL' if s.rate is None else repr(float(s.rate))} AS DOUBLE))"
         for s in sites
     )
@@ -190,14 +217,34 @@ def compile_framework(
     picked = ", ".join(
         f"CAST({source.column(m) if source.has(m) else 'NULL'} AS DOUBLE) AS {_m(m)}" for m in ids
     )
-    ctes.append(
+    provenance = (
+        ", CAST(file AS VARCHAR) AS file, CAST(sheet AS VARCHAR) AS sheet, "
+        'CAST("row" AS BIGINT) AS "row"'
+        if lineage
+        else ""
+    )
+    source_cte = (
         f"source AS (SELECT CAST({source.column('site')} AS VARCHAR) AS site, "
         f"COALESCE(CAST({date} AS DATE), {_NO_DATE}) AS day, "
-        f"CAST({source.column('queue')} AS VARCHAR) AS queue, {picked} "
+        f"CAST({source.column('queue')} AS VARCHAR) AS queue, {picked}{provenance} "
         f"FROM {source.relation} WHERE {source.month(period)})"
     )
     agg = ", ".join(f"{_AGGREGATE[rule[m]]}({_m(m)}) AS {_m(m)}" for m in ids)
-    ctes.append(f"daily AS (SELECT site, day, queue, {agg} FROM source GROUP BY site, day, queue)")
+    partial_select = None
+    if lineage:
+        counts = "".join(f", COUNT({_m(m)}) AS {quote(count_column(m))}" for m in ids)
+        partial_select = (
+            f'SELECT site, day, queue, file, sheet, COUNT(*) AS n, MIN("row") AS lo, '
+            f'MAX("row") AS hi{counts}, {agg} FROM source GROUP BY site, day, queue, file, sheet'
+        )
+        ctes.append(
+            f"daily AS (SELECT site, day, queue, {agg} FROM {PARTIAL} GROUP BY site, day, queue)"
+        )
+    else:
+        ctes.append(source_cte)
+        ctes.append(
+            f"daily AS (SELECT site, day, queue, {agg} FROM source GROUP BY site, day, queue)"
+        )
     plain = ", ".join(_m(m) for m in ids)
     ctes.append(
         f"site_day AS (SELECT site, CAST(NULL AS VARCHAR) AS queue, day, {agg} FROM daily "
@@ -290,5 +337,11 @@ def compile_framework(
             f"{_k(kpi.id, sample) if sample in rule else 'CAST(NULL AS DOUBLE)'} "
             f"AS {quote(f's__{kpi.id}')}"
         )
+    staged = f"WITH {', '.join(ctes)} SELECT {', '.join(out)} FROM levels"
+    names = (tuple(ids), tuple(k.id for k in framework.kpis))
+    if partial_select is None:
+        return Compiled(staged, *names)
+    ctes[1:1] = [source_cte, f"{PARTIAL} AS ({partial_select})"]
     sql = f"WITH {', '.join(ctes)} SELECT {', '.join(out)} FROM levels"
-    return Compiled(sql, tuple(ids), tuple(k.id for k in framework.kpis))
+    scan = f"WITH {source_cte} {partial_select}"
+    return Compiled(sql, *names, partial=scan, staged=staged)

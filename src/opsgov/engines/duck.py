@@ -36,6 +36,20 @@ class DuckEngine:
             raise engine_error("DuckDB", exc) from exc
         return [d[0] for d in cursor.description or []]
 
+    def stage(self, name: str, sql: str) -> None:
+        """Keep a query's result as a temporary table (in memory)."""
+        self._run(f"CREATE OR REPLACE TEMPORARY TABLE {name} AS {sql}")
+
+    def unstage(self, name: str) -> None:
+        """Drop a temporary table."""
+        self._run(f"DROP TABLE IF EXISTS {name}")
+
+    def _run(self, sql: str) -> None:
+        try:
+            self.con.execute(sql)
+        except duckdb.Error as exc:
+            raise engine_error("DuckDB", exc) from exc
+
     def close(self) -> None:
         """Close the connection."""
         self.con.close()

@@ -6,18 +6,28 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
-from opsgov.engines.compiler import SiteRow, SourceTable, compile_framework
-from opsgov.engines.manifest import SourceEntry
-from opsgov.engines.month import (
-    Row,
-    TableMonth,
-    bucket_rows_sql,
-    lineage_sql,
-    spans_from,
+from opsgov.engines.compiler import (
+    PARTIAL,
+    Compiled,
+    SiteRow,
+    SourceTable,
+    compile_framework,
+    count_column,
 )
+from opsgov.engines.lineage import (
+    bucket_rows_sql,
+    bucket_runs,
+    cell_spans,
+    lineage_sql,
+    partial_runs,
+    sheets_condition,
+)
+from opsgov.engines.manifest import SourceEntry
+from opsgov.engines.month import Row, TableMonth
 from opsgov.errors import OpsgovError
 from opsgov.issues import Location, make_issue
 from opsgov.models.framework import Framework
+from opsgov.models.results import CellSpan
 
 
 def engine_error(engine: str, exc: Exception) -> OpsgovError:
@@ -42,6 +52,14 @@ class SqlEngine(Protocol):
         """The column names of a relation."""
         ...
 
+    def stage(self, name: str, sql: str) -> None:
+        """Keep a query's result as a temporary table `name`, computed once, for this run."""
+        ...
+
+    def unstage(self, name: str) -> None:
+        """Drop a table `stage` made."""
+        ...
+
 
 def _render(sql: str, dialect: str) -> str:
     if dialect == "duckdb":
@@ -59,16 +77,44 @@ def month_on(
     source: SourceTable,
     sources: Sequence[SourceEntry] = (),
 ) -> TableMonth:
-    """Every scope's numbers for the period, computed by `engine` from `source`."""
+    """Every scope's numbers for the period, computed by `engine` from `source`.
+
+    With `sources` (the manifest of an exported period) and a table with `file`, `sheet` and
+    `row`, lineage too: the rows are scanned once into partial sums (staged as a temporary
+    table), from which both the scorecard's numbers and the lineage are read.
+    """
     available = set(engine.columns(source.relation))
     source = replace(source, available=frozenset(available))
-    compiled = compile_framework(framework, sites, period, source)
-    rows: Sequence[Row] = engine.query(_render(compiled.sql, engine.dialect))
-    spans = None
     provenance = {"site", "file", "sheet", "row"}
-    if sources and not source.columns and provenance <= available:
-        measures = [m for m in compiled.measures if m in available]
-        where = source.month(period)
+    lineage = bool(sources) and not source.columns and provenance <= available
+    compiled = compile_framework(framework, sites, period, source, lineage=lineage)
+    if compiled.partial is None or compiled.staged is None:
+        return TableMonth(compiled, engine.query(_render(compiled.sql, engine.dialect)))
+    engine.stage(PARTIAL, _render(compiled.partial, engine.dialect))
+    try:
+        rows: Sequence[Row] = engine.query(_render(compiled.staged, engine.dialect))
+        counts = ", ".join(f'"{count_column(m)}"' for m in compiled.measures)
+        lines = f"SELECT site, file, sheet, n, lo, hi, {counts} FROM {PARTIAL}"
+        partial = engine.query(_render(lines, engine.dialect))
+    finally:
+        engine.unstage(PARTIAL)
+    spans = _spans(engine, compiled, source, period, partial, sources)
+    return TableMonth(compiled, rows, spans)
+
+
+def _spans(
+    engine: SqlEngine,
+    compiled: Compiled,
+    source: SourceTable,
+    period: str,
+    partial: Sequence[Row],
+    sources: Sequence[SourceEntry],
+) -> dict[tuple[str, str], list[CellSpan]]:
+    """Lineage from the partial sums, and from the rows of the sheets they cannot settle."""
+    runs, unsettled = partial_runs(partial, compiled.measures)
+    if unsettled:
+        measures = [m for m in compiled.measures if source.has(m)]
+        where = f"{source.month(period)} AND ({sheets_condition(unsettled)})"
         summary = engine.query(
             _render(lineage_sql(source.relation, measures, where), engine.dialect)
         )
@@ -77,5 +123,5 @@ def month_on(
             sql = bucket_rows_sql(source.relation, measures, where, buckets)
             return engine.query(_render(sql, engine.dialect))
 
-        spans = spans_from(summary, measures, sources, fetch)
-    return TableMonth(compiled, rows, spans)
+        runs.update(bucket_runs(summary, measures, fetch))
+    return cell_spans(runs, sources)

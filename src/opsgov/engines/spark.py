@@ -55,6 +55,7 @@ class SparkEngine:
 
     def __init__(self, spark: Any) -> None:
         self.spark = spark
+        self._staged: dict[str, Any] = {}
 
     @classmethod
     def start(cls, master: str | None = None) -> SparkEngine:
@@ -82,3 +83,19 @@ class SparkEngine:
             return list(self.spark.table(relation).columns)
         except Exception as exc:
             raise engine_error("Spark", exc) from exc
+
+    def stage(self, name: str, sql: str) -> None:
+        """Keep a query's result as a cached temporary view, computed the first time it is read."""
+        try:
+            frame = self.spark.sql(sql).persist()
+        except Exception as exc:
+            raise engine_error("Spark", exc) from exc
+        frame.createOrReplaceTempView(name)
+        self._staged[name] = frame
+
+    def unstage(self, name: str) -> None:
+        """Drop a staged view and free its cache."""
+        frame = self._staged.pop(name, None)
+        if frame is not None:
+            frame.unpersist()
+        self.spark.catalog.dropTempView(name)
