@@ -9,7 +9,9 @@ columns), then, each in a fresh process, alternating:
 - `opsgov score --engine duckdb --parquet DIR`: every KPI at every level, lineage for
   `explain`, every output file.
 
-Reports the median wall time and the peak memory of each and the ratios (goal: within 1.5x).
+Reports the median wall time, the median CPU time (user and system, every thread: steadier
+than wall time on a machine shared with other work) and the peak memory of each, and the
+ratios (goal: within 1.5x), with the load average (1 minute) once each size is done.
 
     python benchmarks/engine_bench.py [--rows 1000000 10000000] [--repeat 3]
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import shutil
 import statistics
 import subprocess
@@ -129,8 +132,9 @@ MEASURE = textwrap.dedent(
     started = time.perf_counter()
     {body}
     elapsed = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({{"seconds": elapsed, "peak_mb": peak_kb / 1024}}))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime
+    print(json.dumps({{"seconds": elapsed, "cpu": cpu, "peak_mb": usage.ru_maxrss / 1024}}))
     """
 )
 
@@ -176,6 +180,7 @@ def scale(rows_list: list[int], repeat: int) -> None:
             bare.append(run(BARE, str(folder), str(ws)))
             score.append(run(SCORE, str(folder), str(ws)))
         b, s = (statistics.median(r["seconds"] for r in x) for x in (bare, score))
+        bc, sc = (statistics.median(r["cpu"] for r in x) for x in (bare, score))
         bm, sm = (max(r["peak_mb"] for r in x) for x in (bare, score))
         size = sum(p.stat().st_size for p in folder.rglob("*.parquet"))
         curve.append(
@@ -185,12 +190,16 @@ def scale(rows_list: list[int], repeat: int) -> None:
                 "bare_seconds": round(b, 2),
                 "score_seconds": round(s, 2),
                 "time_ratio": round(s / b, 3),
+                "bare_cpu_seconds": round(bc, 2),
+                "score_cpu_seconds": round(sc, 2),
+                "cpu_ratio": round(sc / bc, 3),
                 "bare_peak_mb": round(bm),
                 "score_peak_mb": round(sm),
                 "memory_ratio": round(sm / bm, 3),
                 "score_ns_per_row": round(s / rows * 1e9, 1),
             }
         )
+        curve[-1]["load_average"] = round(os.getloadavg()[0], 2)
         print(json.dumps(curve[-1]), flush=True)
     print(json.dumps(curve, indent=2))
 
