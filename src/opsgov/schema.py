@@ -24,9 +24,11 @@ def schema_text(kind: str) -> str:
 
 def scorecard_schema_text() -> str:
     """The JSON Schema of `scorecard.json`, shipped as `schemas/scorecard.schema.json`."""
+    from opsgov.models.cardschema import stored_schema
     from opsgov.models.results import SCORECARD_SCHEMA_VERSION, Scorecard
 
-    schema = Scorecard.model_json_schema(mode="serialization")
+    model = Scorecard.model_json_schema(mode="serialization")
+    schema = stored_schema(model, SCORECARD_SCHEMA_VERSION)
     body = {
         "$schema": SCHEMA_DIALECT,
         "$id": f"opsgov:scorecard:v{SCORECARD_SCHEMA_VERSION}",

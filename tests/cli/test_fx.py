@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import REPO, invoke
 from tests.support import expected_score as es
 from tests.support import sample_month as sm
+from tests.support.scorecard_file import read_card
 
 WORKSPACE = sm.SAMPLE_WORKSPACE
 PERIOD = "2026-10"
@@ -131,7 +132,7 @@ def test_the_documented_shape_is_the_header_read(tmp_path: Path) -> None:
     card = tmp_path / "card"
     args = ["score", "--period", PERIOD, "-w", str(workspace), "--out", str(card), "--no-history"]
     invoke(args)
-    scopes = json.loads((card / "scorecard.json").read_text("utf-8"))["scopes"]
+    scopes = read_card(card)["scopes"]
     (glob,) = [s for s in scopes if s["level"] == "global" and s["queue"] is None]
     cost = next(k for k in glob["kpis"] if k["kpi"] == "cost_per_case")
     want = es.expected_card(PERIOD)["global", "global", None].kpis["cost_per_case"].value

@@ -17,12 +17,12 @@ category weight 10). Linear scoring: score = 100 * (value - floor) / (target - f
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import invoke
+from tests.support.scorecard_file import read_card
 from tests.support.workspace_files import write_workspace
 
 FRAMEWORK = """\
@@ -103,7 +103,7 @@ def card(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], dict
     invoke(["lint", str(root)])
     out = root / "out"
     invoke(["score", "-w", str(root), "--period", "2026-10", "--out", str(out), "-q"])
-    data = json.loads((out / "scorecard.json").read_text("utf-8"))
+    data = read_card(out)
     return {(s["level"], s["id"]): s for s in data["scopes"] if s.get("queue") is None}
 
 

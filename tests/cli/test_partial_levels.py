@@ -6,7 +6,6 @@ Known answers come from the sample month's ground truth (`tests.support.expected
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import pytest
 from tests.conftest import REPO, invoke
 from tests.support import expected_score as es
 from tests.support.libreoffice import convert
+from tests.support.scorecard_file import read_card
 
 PERIOD = "2026-10"
 FINANCE = f"inbox/{PERIOD}/Finance_site_costs_{PERIOD}.xlsx"
@@ -53,7 +53,7 @@ def _global(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def test_the_json_gives_the_coverage_of_a_partial_level(scored: tuple[Path, str]) -> None:
     out, _ = scored
-    card = json.loads((out / "scorecard.json").read_text("utf-8"))
+    card = read_card(out)
     expected = es.expected_card(PERIOD)
     dublin = expected["site", "DUB1", None]
     everyone = expected["global", "global", None]

@@ -19,6 +19,7 @@ from opsgov.playbooks.resolve import not_applicable
 from opsgov.playbooks.xlsx import HEADER_ROW
 from tests.conftest import REPO, invoke
 from tests.support.libreoffice import convert
+from tests.support.scorecard_file import read_card
 from tests.unit.test_playbook_engine import LAUNCH_YAML
 
 SAMPLE = REPO / "sample_data"
@@ -239,7 +240,7 @@ def test_score_outputs_show_the_triggered_playbooks(tmp_path: Path) -> None:
     invoke(
         ["score", "--period", "2026-10", "-w", str(SAMPLE), "--out", str(tmp_path), "--no-history"]
     )
-    card = json.loads((tmp_path / "scorecard.json").read_text("utf-8"))
+    card = read_card(tmp_path)
     assert any(p["playbook"] == "new_site_launch" for p in card["playbooks"])
     markdown = (tmp_path / "scorecard.md").read_text("utf-8")
     assert "## Playbooks triggered" in markdown

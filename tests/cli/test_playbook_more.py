@@ -12,6 +12,7 @@ import pytest
 
 from opsgov.playbooks.calendar import WorkingCalendar
 from tests.conftest import REPO, invoke
+from tests.support.scorecard_file import read_card
 
 SAMPLE = REPO / "sample_data"
 
@@ -105,7 +106,7 @@ def test_a_global_trigger_fires_on_the_whole_operation(tmp_path: Path) -> None:
     base = ["--period", "2026-10", "-w", str(SAMPLE)]
     card_out = tmp_path / "out"
     invoke(["score", *base, "--out", str(card_out), "--no-history", "--playbook-dir", str(folder)])
-    card = json.loads((card_out / "scorecard.json").read_text("utf-8"))
+    card = read_card(card_out)
     scope = next(s for s in card["scopes"] if s["level"] == "global" and s["queue"] is None)
     assert scope["status"] == "red"
     fired = [p for p in card["playbooks"] if p["playbook"] == "global_review"]

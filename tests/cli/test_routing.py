@@ -19,6 +19,7 @@ import yaml
 
 from tests.conftest import invoke
 from tests.support import sample_month as sm
+from tests.support.scorecard_file import read_card
 
 PERIOD = "2026-10"
 DAYS = 31
@@ -196,7 +197,7 @@ def test_scorecard_json_records_which_profile_read_each_file(
 ) -> None:
     out = tmp_path / "out"
     invoke(["score", "-p", PERIOD, "-w", str(shared_names), "--out", str(out), "--no-history"])
-    card = json.loads((out / "scorecard.json").read_text("utf-8"))
+    card = read_card(out)
     reads = {Path(r["file"]).name: r for r in card["reads"]}
     assert set(reads) == {*RENAMED.values(), *(p.name for p in _others())}
     assert reads["MNL1_2026-10.xlsx"] == {

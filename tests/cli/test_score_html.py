@@ -4,7 +4,6 @@ is accessible and printable, renders in a real browser, and is the same bytes ev
 from __future__ import annotations
 
 import itertools
-import json
 import re
 import shutil
 from pathlib import Path
@@ -18,6 +17,7 @@ from opsgov.render.formatting import STATUS_LABEL, format_score
 from opsgov.render.html import axis, render_html
 from tests.conftest import REPO, invoke
 from tests.support.browser import Element, dump_dom, parse_html, screenshot
+from tests.support.scorecard_file import read_card
 
 WORKSPACE = REPO / "sample_data"
 PERIOD = "2026-10"
@@ -309,7 +309,7 @@ def test_site_and_vendor_names_are_inert_in_markdown(xss_out: Path) -> None:
 
 
 def test_json_keeps_the_names_as_given(xss_out: Path) -> None:
-    card = json.loads((xss_out / "scorecard.json").read_text(encoding="utf-8"))
+    card = read_card(xss_out)
     names = {s["name"] for s in card["scopes"]}
     assert XSS_SITE in names and XSS_VENDOR in names
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import math
 import re
 import shutil
@@ -41,6 +40,7 @@ from opsgov.render.zipfix import ZIP_TIME
 from tests.conftest import REPO, invoke
 from tests.support import expected_score as es
 from tests.support.libreoffice import TIMEOUT_SECONDS, convert, soffice
+from tests.support.scorecard_file import read_card
 
 WORKSPACE = REPO / "sample_data"
 PERIOD = "2026-10"
@@ -102,7 +102,7 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def card(scored: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((scored / "scorecard.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = read_card(scored)
     return data
 
 
@@ -457,7 +457,7 @@ def test_banner_when_rows_were_left_out(tmp_path: Path) -> None:
     flawed = workspace / "flawed" / "HYD1_ops_2026-10.xlsx"
     shutil.copyfile(flawed, workspace / "inbox" / PERIOD / flawed.name)
     out = score_to(workspace, tmp_path / "out", "--allow-invalid")
-    card = json.loads((out / "scorecard.json").read_text(encoding="utf-8"))
+    card = read_card(out)
     assert card["invalid_rows_excluded"] > 0
     ws = openpyxl.load_workbook(out / "scorecard.xlsx")["Summary"]
     assert ws["A4"].value.startswith(f"Scored despite {card['findings']['error']} errors")

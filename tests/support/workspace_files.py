@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from tests.conftest import invoke
 from tests.support.libreoffice import convert_many
+from tests.support.scorecard_file import read_card
 
 EU_REGISTRY = """\
 kind: registry
@@ -76,5 +77,5 @@ def score_json(root: Path, period: str, out: Path, *extra: str) -> dict[str, Any
     """`opsgov score` of the workspace into `out` (no history), and its scorecard.json."""
     args = ["--workspace", str(root), "--period", period, "--out", str(out), "--no-history"]
     invoke(["score", *args, "-q", *extra])
-    card: dict[str, Any] = json.loads((out / "scorecard.json").read_text("utf-8"))
+    card: dict[str, Any] = read_card(out)
     return card

@@ -1,18 +1,21 @@
 """The scorecard: the one result model every output of `opsgov score` is rendered from.
 
 Its JSON form (`scorecard.json`) is versioned by `schema_version`, documented in
-`docs/scorecard-json.md`, and checked against `schemas/scorecard.schema.json`.
+`docs/scorecard-json.md`, and checked against `schemas/scorecard.schema.json`. The file holds
+the scopes and lineage as tables (`opsgov.models.cardformat`); `Scorecard.model_validate`
+reads that form, and the earlier one, into this model.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from opsgov.issues import Issue, Severity
+from opsgov.models.cardformat import STORED_VERSION, expanded
 
-SCORECARD_SCHEMA_VERSION = 1
+SCORECARD_SCHEMA_VERSION = STORED_VERSION
 
 Level = Literal["site", "vendor", "region", "global"]
 Status = Literal[
@@ -262,6 +265,12 @@ class Scorecard(Result):
         description="Each file of the month: the intake profile that read it, how it was "
         "chosen, its sites and the rows read.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stored(cls, data: Any) -> Any:
+        """A stored `scorecard.json` (tables of format 2, or format 1) in the model's shape."""
+        return expanded(data)
 
     @property
     def errors(self) -> int:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from opsgov.models.cardformat import READABLE_VERSIONS
 from opsgov.models.playbook import COMPOSITE, Playbook, Trigger
 from opsgov.models.registry import Registry
 from opsgov.models.results import (
-    SCORECARD_SCHEMA_VERSION,
     ScopeResult,
     Scorecard,
     TriggeredPlaybook,
@@ -65,7 +65,7 @@ def stored_history(
             data = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError):
             continue
-        if not isinstance(data, dict) or data.get("schema_version") != SCORECARD_SCHEMA_VERSION:
+        if not isinstance(data, dict) or data.get("schema_version") not in READABLE_VERSIONS:
             continue
         try:
             card = Scorecard.model_validate(data)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from jinja2 import Environment
 
+from opsgov.models.cardformat import stored
 from opsgov.models.results import Scorecard
 from opsgov.render.context import context
 from opsgov.render.html import render_html
@@ -14,10 +15,30 @@ from opsgov.render.html import render_html
 Renderer = Callable[[Scorecard, Environment], bytes]
 
 
+def _compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
 def render_json(card: Scorecard, env: Environment) -> bytes:
-    """`scorecard.json`: the whole result (NaN never appears: missing values are null)."""
-    data = card.model_dump(mode="json")
-    return (json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+    """`scorecard.json`: the whole result, scopes and lineage as tables (`models/cardformat`).
+
+    A key per line, and an item per line in each list or mapping (a scope, a lineage row, a
+    KPI definition): the file reads and diffs line by line. NaN never appears: missing values
+    are null.
+    """
+    del env
+    lines = []
+    for key, value in stored(card).items():
+        head = f"  {_compact(key)}: "
+        if isinstance(value, list) and value:
+            items = ",\n".join(f"    {_compact(item)}" for item in value)
+            lines.append(f"{head}[\n{items}\n  ]")
+        elif isinstance(value, dict) and value:
+            items = ",\n".join(f"    {_compact(k)}: {_compact(v)}" for k, v in value.items())
+            lines.append(f"{head}{{\n{items}\n  }}")
+        else:
+            lines.append(head + _compact(value))
+    return ("{\n" + ",\n".join(lines) + "\n}\n").encode("utf-8")
 
 
 def render_template(name: str) -> Renderer:
