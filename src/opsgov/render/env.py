@@ -18,6 +18,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
 from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 from opsgov.render.formatting import (
     STATUS_LABEL,
@@ -65,6 +66,19 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         self._depth = 0
         self._range_items = 0
         self.globals["range"] = self._range
+        self._safe: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Jinja's answer, remembered by (type, attribute) (it looks at nothing else).
+
+        The sandbox asks on every attribute a template reads, and its answer runs a dozen
+        `isinstance` checks: a page of 200 sites reads 300,000 attributes.
+        """
+        key = (type(obj), attr)
+        known = self._safe.get(key)
+        if known is None:
+            known = self._safe[key] = super().is_safe_attribute(obj, attr, value)
+        return known
 
     def _range(self, *args: int) -> Iterator[int]:
         numbers = range(*args)
@@ -130,7 +144,27 @@ def environment(template_dirs: Sequence[Path] = ()) -> BoundedSandbox:
     env.filters["md"] = md_text
     env.filters["coverage"] = lambda c: "covers " + describe(c)
     env.filters["status_label"] = lambda s: STATUS_LABEL.get(s, s)
+    env.filters["pill"] = status_pill
     return env
+
+
+_GLYPHS = {"green": "\u25cf", "amber": "\u25b2", "red": "\u25a0"}
+
+
+def status_pill(status: str, small: bool = False) -> Markup:
+    """A status as the html pages show it: a coloured pill with a glyph, or `not rated`.
+
+    A filter rather than a template macro: a page of 200 sites shows 20,000 of them, and a
+    filter costs a fraction of a macro call. Status and label are escaped like any value.
+    """
+    if status == "not_rated":
+        return Markup('<span class="muted">not rated</span>')
+    size = " sm" if small else ""
+    glyph = _GLYPHS.get(status, "\u25cb")
+    label = STATUS_LABEL.get(status, status)
+    return Markup(
+        '<span class="pill st-{}{}"><span class="glyph" aria-hidden="true">{}</span> {}</span>'
+    ).format(status, size, glyph, label)
 
 
 def template_failure(exc: BaseException, what: str) -> str | None:

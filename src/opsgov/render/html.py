@@ -332,21 +332,35 @@ def kpi_groups(card: Scorecard) -> list[KpiGroup]:
     return [g for g in groups if g.kpis]
 
 
-def queue_table(card: Scorecard, level: str, scope_id: str) -> QueueTable | None:
-    """A scope's queues side by side, with the KPIs that have a value in any of them."""
-    split = sorted(
-        (s for s in card.scopes if s.level == level and s.id == scope_id and s.queue),
-        key=lambda s: s.queue or "",
-    )
+def queue_table(
+    card: Scorecard, level: str, scope_id: str, split: Sequence[ScopeResult] | None = None
+) -> QueueTable | None:
+    """A scope's queues side by side, with the KPIs that have a value in any of them.
+
+    `split`: the scope's queue scopes, when the caller has them (else found in the card).
+    """
+    if split is None:
+        split = [s for s in card.scopes if s.level == level and s.id == scope_id and s.queue]
+    split = sorted(split, key=lambda s: s.queue or "")
     if not split:
         return None  # a site with no queue has its card; one "(all queues)" column adds nothing
     scopes = (*split, *(s for s in card.unsplit if s.level == level and s.id == scope_id))
+    results = [{r.kpi: r for r in s.kpis} for s in scopes]
     rows = []
     for info in card.kpis:
-        cells = tuple(s.kpi(info.id) for s in scopes)
+        cells = tuple(r.get(info.id) for r in results)
         if any(c is not None and c.value is not None for c in cells):
             rows.append(QueueRow(info, cells))
     return QueueTable(scopes, tuple(rows))
+
+
+def site_queue_tables(card: Scorecard, sites: Sequence[ScopeResult]) -> dict[str, Any]:
+    """Each site's queue table (None for a site without queues), the card read once."""
+    split: dict[str, list[ScopeResult]] = {s.id: [] for s in sites}
+    for scope in card.scopes:
+        if scope.level == "site" and scope.queue and scope.id in split:
+            split[scope.id].append(scope)
+    return {s.id: queue_table(card, "site", s.id, split[s.id]) for s in sites}
 
 
 def _change(scope: ScopeResult) -> float | None:
@@ -373,7 +387,7 @@ def html_context(card: Scorecard) -> dict[str, Any]:
         "region_names": {s.id: s.name for s in top if s.level == "region"},
         "category_scores": by_level,
         "composite_change": change,
-        "site_queues": {s.id: queue_table(card, "site", s.id) for s in sites},
+        "site_queues": site_queue_tables(card, sites),
         "fold_site_queues": len(sites) > FOLD_SITE_QUEUES_OVER,
         "global_queues": queue_table(card, "global", "global"),
         "status_counts": {
