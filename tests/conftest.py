@@ -25,6 +25,18 @@ def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
 
 
+@pytest.fixture(scope="session")
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("opsgov-cache")
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(monkeypatch: pytest.MonkeyPatch, _cache_folder: Path) -> None:
+    """The definitions cache in a folder of the test run's own, never the user's."""
+    monkeypatch.setenv("OPSGOV_CACHE_DIR", str(_cache_folder))
+    monkeypatch.delenv("OPSGOV_NO_CACHE", raising=False)
+
+
 def invoke(args: Sequence[str], code: int = 0) -> Result:
     """Run the CLI in-process; assert the exit code; re-raise anything that is not an exit."""
     result = CliRunner().invoke(app, list(args), catch_exceptions=True)

@@ -20,7 +20,7 @@ from opsgov.inbox import Match, month_files
 from opsgov.intake.limits import Limits
 from opsgov.intake.readers import read_workbook
 from opsgov.issues import Issue, Location, Severity, make_issue
-from opsgov.lint.run import lint_workspace
+from opsgov.lint.run import Linted, linted_workspace
 from opsgov.models.common import Definition
 from opsgov.models.contract import Contract
 from opsgov.models.framework import Framework
@@ -74,26 +74,38 @@ class Definitions:
 D = TypeVar("D", bound=Definition)
 
 
-def _folder(folder: Path, kind: type[D]) -> tuple[D, ...]:
+def _folder(folder: Path, kind: type[D], linted: Linted) -> tuple[D, ...]:
     """The definitions of one kind in a folder's YAML files, by file name."""
     found: list[D] = []
     if folder.is_dir():
         for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
-            loaded = load_definition(path).definition
+            loaded = _definition(path, linted)
             if isinstance(loaded, kind):
                 found.append(loaded)
     return tuple(found)
 
 
+def _definition(path: Path, linted: Linted) -> Definition | None:
+    """A file's definition as linting loaded it (loaded here if linting did not)."""
+    for key in (path, path.resolve()):
+        if key in linted.definitions:
+            return linted.definitions[key]
+    return load_definition(path).definition
+
+
 def load_definitions(root: Path) -> Definitions:
-    """Load a workspace; refuses (DefinitionError) when its definitions have errors."""
-    report = lint_workspace(root)
+    """Load a workspace; refuses (DefinitionError) when its definitions have errors.
+
+    The models are those linting loaded, from the cache when the files have not changed
+    (`opsgov.defcache`).
+    """
+    linted = linted_workspace(root)
     tests = (root / TESTS_FOLDER).resolve()
     # A KPI test that cannot run is `opsgov test`'s to report, case by case; lint reports it
     # too, but it does not stop the month's commands.
     errors = [
         i
-        for i in report.issues
+        for i in linted.report.issues
         if i.severity == Severity.ERROR
         and not (i.location and Path(i.location.file).resolve().is_relative_to(tests))
     ]
@@ -102,16 +114,16 @@ def load_definitions(root: Path) -> Definitions:
             f"the workspace's definitions have {len(errors)} error(s); `opsgov lint` lists them",
             errors,
         )
-    settings = load_definition(root / "opsgov.yaml").definition
+    settings = _definition(root / "opsgov.yaml", linted)
     assert isinstance(settings, Workspace)
     framework_path = resolve_ref(root, settings.framework)
     assert framework_path is not None
-    framework = load_definition(framework_path).definition
-    registry = load_definition(root / settings.registry).definition
+    framework = _definition(framework_path, linted)
+    registry = _definition(root / settings.registry, linted)
     assert isinstance(framework, Framework)
     assert isinstance(registry, Registry)
-    profiles = _folder(root / settings.profiles, Profile)
-    contracts = _folder(root / settings.contracts, Contract)
+    profiles = _folder(root / settings.profiles, Profile, linted)
+    contracts = _folder(root / settings.contracts, Contract, linted)
     return Definitions(root, settings, framework, registry, profiles, contracts)
 
 

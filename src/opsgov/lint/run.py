@@ -9,7 +9,7 @@ from pathlib import Path
 from opsgov.contracts.invoice import INVOICE_FRAMEWORK
 from opsgov.definitions import Loaded, load_definition
 from opsgov.fx import FxTable, load_fx
-from opsgov.issues import Issue, Location, make_issue
+from opsgov.issues import Issue, Location, Severity, make_issue
 from opsgov.lint.capacity import check_capacity
 from opsgov.lint.common import did_you_mean
 from opsgov.lint.contract import check_contract
@@ -29,7 +29,7 @@ from opsgov.models.playbook import Playbook
 from opsgov.models.profile import Profile
 from opsgov.models.registry import Registry
 from opsgov.models.workspace import Workspace
-from opsgov.playbooks.library import load_library, search_dirs
+from opsgov.playbooks.library import load_library, playbook_files, search_dirs
 from opsgov.reference import is_currency
 from opsgov.report import FindingsReport
 from opsgov.resources import builtin_frameworks
@@ -243,8 +243,24 @@ def _framework_of(session: _Session, path: Path) -> Framework | int:
 
 def lint_paths(paths: Sequence[Path]) -> FindingsReport:
     """Lint files and folders; a folder holding `opsgov.yaml` is linted as a workspace."""
+    return lint_files(expand(paths)).report
+
+
+@dataclass(frozen=True)
+class Linted:
+    """What linting read: the report, and every file read with its definition (None if invalid)."""
+
+    report: FindingsReport
+    definitions: dict[Path, Definition | None]
+    """Each definition file loaded (resolved path) and its model, None where it has errors."""
+    read: tuple[Path, ...]
+    """Every file the findings depend on: the definitions, the FX rates, playbook libraries."""
+
+
+def lint_files(files: Sequence[Path]) -> Linted:
+    """Lint files (already expanded, resolved); the report and what was read."""
     session = _Session()
-    for path in expand(paths):
+    for path in files:
         session.load(path)
     for path, loaded in list(session.loaded.items()):
         if isinstance(loaded.definition, Workspace):
@@ -321,9 +337,38 @@ def lint_paths(paths: Sequence[Path]) -> FindingsReport:
     session.issues.extend(
         check_routing(profiles, registry if isinstance(registry, Registry) else None)
     )
-    return FindingsReport.build("lint", list(session.display.values()), session.issues)
+    report = FindingsReport.build("lint", list(session.display.values()), session.issues)
+    read = [*session.display, *_libraries(session)]
+    return Linted(
+        report, {p: ld.definition for p, ld in session.loaded.items()}, tuple(dict.fromkeys(read))
+    )
+
+
+def _libraries(session: _Session) -> list[Path]:
+    """The playbook files a workspace's capacity settings were checked against."""
+    found: list[Path] = []
+    for path, loaded in session.loaded.items():
+        settings = loaded.definition
+        if isinstance(settings, Workspace) and settings.capacity is not None:
+            for _, folder in search_dirs(None, path.parent, settings):
+                found.extend(p.resolve() for p in playbook_files(folder))
+    return found
 
 
 def lint_workspace(root: Path) -> FindingsReport:
     """Lint a workspace: its settings, the files they name and every YAML file in it."""
-    return lint_paths([root / SETTINGS_FILE, root])
+    return linted_workspace(root).report
+
+
+def linted_workspace(root: Path) -> Linted:
+    """Lint a workspace, or take the lint of the same files from the cache (`opsgov.defcache`)."""
+    from opsgov import defcache
+
+    files = expand([root / SETTINGS_FILE, root])
+    cached = defcache.load(root, files)
+    if isinstance(cached, Linted):
+        return cached
+    linted = lint_files(files)
+    if not linted.report.count(Severity.ERROR):  # a missing file is an error: never cached
+        defcache.store(root, files, linted.read, linted)
+    return linted
