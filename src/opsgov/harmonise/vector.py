@@ -103,12 +103,28 @@ def _integers(column: pa.Array) -> FloatArray | None:
         ints = pc.cast(column, pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if pc.any(pc.match_substring(column, "x", ignore_case=True)).as_py():
+    if _holds_x(column):
         return None
     zero = pc.equal(ints, 0)
     if pc.any(zero).as_py() and pc.any(pc.starts_with(pc.filter(column, zero), "-")).as_py():
         return None
-    return np.asarray(ints.to_numpy(zero_copy_only=False), dtype=np.float64).copy()
+    values = ints.to_numpy(zero_copy_only=False)  # floats with NaN where null
+    out: FloatArray = values.astype(np.float64) if values.dtype != np.float64 else values.copy()
+    return out
+
+
+def _holds_x(column: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether the column's text holds an `x` or `X` (a byte search of its values, in C)."""
+    chunks = column.chunks if hasattr(column, "chunks") else [column]
+    for chunk in chunks:
+        _, offsets, data = chunk.buffers()
+        if data is None or not len(chunk):
+            continue
+        bounds = np.frombuffer(offsets, dtype=np.int32)[[chunk.offset, chunk.offset + len(chunk)]]
+        text = data.slice(int(bounds[0]), int(bounds[1] - bounds[0])).to_pybytes()
+        if b"x" in text or b"X" in text:
+            return True
+    return False
 
 
 def distinct(column: pa.Array) -> tuple[list[object], IntArray]:
