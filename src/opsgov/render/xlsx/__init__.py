@@ -7,7 +7,7 @@ scopes), Lineage (which cells of which files fed each site measure), Definitions
 and category), Checks and Gates (when there are any).
 
 One job per module: `cells` (safe text, number formats, sheet names, styles), `sheet` (a
-worksheet gathered in memory and written in one pass through openpyxl's write-only mode),
+worksheet gathered in memory), `xlsxout` (gathered sheets written with XlsxWriter, print-ready),
 `summary`, `sites` and `tables` (what each sheet holds) and `workbook` (which sheets, in which
 order).
 

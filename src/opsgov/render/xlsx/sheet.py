@@ -1,13 +1,11 @@
-"""A worksheet gathered in memory, in any order, then written row by row in one pass.
+"""A worksheet gathered in memory, in any order, then written in one go.
 
-openpyxl's write-only mode streams each row straight into the file, which is several times
-cheaper than its cell-by-cell worksheets, but it wants everything that sits above the rows in
-the sheet's XML (column widths, frozen panes, print properties, row heights) before the first
-row. `Sheet` therefore keeps the cells (a value, and a shared style when it has one) until
-`finish`, which sets those, then appends the rows. It works the same on an ordinary worksheet.
+The scorecard's sheets are gathered here and written by XlsxWriter (`xlsxout`), which wants
+column widths and row heights before the cells and is several times cheaper per cell than
+openpyxl; `finish` writes the same cells to an openpyxl worksheet instead (the credits
+workbook). A cell is a bare value, or a `Spec` with a shared `Style` and a comment.
 
-Text is always a string cell: a text starting with `=` would otherwise be a formula and one
-starting with `#` might be an error value, so such cells are written as explicit string cells.
+Text is always a string cell, never a formula or an error value, whatever it starts with.
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from opsgov.render.sheetprint import LINE_HEIGHT, MAX_LINES, lines_needed, print_ready
 from opsgov.render.xlsx.cells import (
@@ -83,7 +80,7 @@ LABEL = style(font=LABEL_FONT, alignment=WRAP)
 
 
 @dataclass(frozen=True)
-class _Spec:
+class Spec:
     """A cell that is more than a bare value: styled, commented, or text needing protection."""
 
     value: Any
@@ -112,7 +109,6 @@ class Sheet:
         self.widths: dict[int, float] = {}
         self.cells: dict[int, dict[int, Any]] = {}
         self.rules: list[str] = []
-        self._arrays: dict[int, Any] = {}
 
     def _fit(self, col: int, width: float) -> None:
         if width > self.widths.get(col, 0.0):
@@ -126,7 +122,7 @@ class Sheet:
         if cell_style is None and _bare(value):
             line[col] = value
         else:
-            line[col] = _Spec(value, cell_style)
+            line[col] = Spec(value, cell_style)
 
     def text(
         self,
@@ -165,7 +161,7 @@ class Sheet:
         line = self.cells.get(row)
         if line is None:
             line = self.cells[row] = {}
-        line[col] = _Spec(number, style(number_format=fmt), comment)
+        line[col] = Spec(number, style(number_format=fmt), comment)
         self._fit(col, width)
 
     def header(self, row: int, names: Sequence[str], first_col: int = 1) -> None:
@@ -191,76 +187,49 @@ class Sheet:
     ) -> None:
         """Set widths, frozen panes, filter, print settings (with a footer) and write the rows."""
         ws = self.ws
-        for col, width in sorted(self.widths.items()):
-            ws.column_dimensions[get_column_letter(col)].width = round(
-                min(max(width + 2.0, 8.0), 62.0), 1
-            )
+        for col, width in self.column_widths().items():
+            ws.column_dimensions[get_column_letter(col)].width = width
         ws.freeze_panes = freeze
         if filter_ref is not None:
             ws.auto_filter.ref = filter_ref
         if footer is not None:
-            header = int("".join(ch for ch in freeze if ch.isdigit()) or 1) - 1
+            header = header_row(freeze)
             print_ready(ws, header_rows=(header, header) if header >= 1 else None, footer=footer)
         for ref in self.rules:
             rag_rules(ws, ref)
-        self._fit_heights()
-        self._write_rows()
+        for row, height in self.row_heights().items():
+            ws.row_dimensions[row].height = height
+        self._write_cells()
 
-    def _fit_heights(self) -> None:
-        """Give each row whose wrapped text needs more lines the height for them."""
+    def column_widths(self) -> dict[int, float]:
+        """Column -> width (characters): what its longest text needs, within 8 and 62."""
+        return {
+            col: round(min(max(width + 2.0, 8.0), 62.0), 1)
+            for col, width in sorted(self.widths.items())
+        }
+
+    def row_heights(self) -> dict[int, float]:
+        """Row -> height (points), for each row whose wrapped text needs more than a line."""
+        widths = self.column_widths()
+        heights = {}
         for row, line in self.cells.items():
             lines = 1
             for col, spec in line.items():
-                if not isinstance(spec, _Spec) or spec.style is None or not spec.style.wraps:
+                if not isinstance(spec, Spec) or spec.style is None or not spec.style.wraps:
                     continue
                 if isinstance(spec.value, str):
-                    width = self.ws.column_dimensions[get_column_letter(col)].width
-                    lines = max(lines, lines_needed(spec.value, width or DEFAULT_WIDTH))
+                    width = widths.get(col, DEFAULT_WIDTH)
+                    lines = max(lines, lines_needed(spec.value, width))
             if lines > 1:
-                self.ws.row_dimensions[row].height = LINE_HEIGHT * min(lines, MAX_LINES)
-
-    def _array(self, cell_style: Style) -> Any:
-        """The workbook's style array of a `Style`, made once per sheet."""
-        found = self._arrays.get(id(cell_style))
-        if found is None:
-            template = Cell(self.ws, row=1, column=1)
-            _apply(template, cell_style)
-            found = self._arrays[id(cell_style)] = template._style
-        return found
-
-    def _cell(self, spec: _Spec) -> Cell:
-        array = None if spec.style is None else self._array(spec.style)
-        cell = Cell(self.ws, row=1, column=1, style_array=array)
-        if spec.value is not None:
-            cell.value = spec.value
-            if isinstance(spec.value, str):
-                cell.data_type = "s"  # `=...` would be a formula and `#N/A` an error otherwise
-        if spec.comment is not None:
-            cell.comment = Comment(spec.comment, "opsgov")
-        return cell
-
-    def _write_rows(self) -> None:
-        ws = self.ws
-        if not isinstance(ws, WriteOnlyWorksheet):
-            self._write_cells()
-            return
-        for row in range(1, max(self.cells, default=0) + 1):
-            line = self.cells.get(row)
-            if not line:
-                ws.append([])
-                continue
-            values: list[Any] = [None] * max(line)
-            for col, item in line.items():
-                values[col - 1] = self._cell(item) if isinstance(item, _Spec) else item
-            ws.append(values)
-        self.cells = {}
+                heights[row] = LINE_HEIGHT * min(lines, MAX_LINES)
+        return heights
 
     def _write_cells(self) -> None:
-        """On an ordinary worksheet: each cell set where it is (it may have cells already)."""
+        """Each cell set where it is on the openpyxl worksheet (it may have cells already)."""
         for row, line in self.cells.items():
             for col, item in line.items():
                 cell = self.ws.cell(row=row, column=col)
-                spec = item if isinstance(item, _Spec) else _Spec(item, None)
+                spec = item if isinstance(item, Spec) else Spec(item, None)
                 if spec.value is not None:
                     cell.value = spec.value
                     if isinstance(spec.value, str):
@@ -270,6 +239,11 @@ class Sheet:
                 if spec.comment is not None:
                     cell.comment = Comment(spec.comment, "opsgov")
         self.cells = {}
+
+
+def header_row(freeze: str) -> int:
+    """The header row above the frozen panes (0 when nothing above them is frozen)."""
+    return int("".join(ch for ch in freeze if ch.isdigit()) or 1) - 1
 
 
 def table_ref(first_row: int, last_row: int, columns: int) -> str:

@@ -1,4 +1,4 @@
-"""`scorecard.xlsx` put together: which sheets, in which order, each written in one pass."""
+"""`scorecard.xlsx` put together: which sheets, in which order, each gathered then written."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from functools import partial
 from typing import Final
 
 from jinja2 import Environment
-from openpyxl import Workbook
 
 from opsgov.models.results import Scorecard
 from opsgov.render.xlsx import sites as site_tables
@@ -16,7 +15,7 @@ from opsgov.render.xlsx import tables
 from opsgov.render.xlsx.cells import clean_text, sheet_title
 from opsgov.render.xlsx.sheet import Layout, Sheet
 from opsgov.render.xlsx.summary import SHEET_SUMMARY, summary, top_scopes
-from opsgov.render.zipfix import workbook_bytes
+from opsgov.render.xlsx.xlsxout import Book
 
 FIXED_SHEETS: Final = (
     SHEET_SUMMARY,
@@ -42,13 +41,19 @@ def render_xlsx(card: Scorecard, env: Environment) -> bytes:
     per site. Every sheet is print-ready (landscape, one page wide, header rows repeated).
     """
     del env  # the workbook is built in code, not from a template
-    book = Workbook(write_only=True)
+    book = Book(
+        dt.date.fromisoformat(card.report_date), clean_text(f"{card.workspace}: {card.period}")
+    )
+    fired = tables.fired_gates(card)
 
-    def add(title: str, fill: Callable[[Sheet], Layout], index: int | None = None) -> None:
-        sheet = Sheet(book.create_sheet(title, index))
-        freeze, filter_ref = fill(sheet)
-        footer = clean_text(f"{card.workspace}: scorecard {card.period} - {title}")
-        sheet.finish(freeze, filter_ref, footer=footer)
+    def add(title: str, fill: Callable[[Sheet], Layout]) -> None:
+        sheet = Sheet(None)
+        layout = fill(sheet)
+        book.write(
+            sheet, title, layout, clean_text(f"{card.workspace}: scorecard {card.period} - {title}")
+        )
+        if title == SHEET_SUMMARY and fired:  # the gates that fired come right after it
+            add(tables.SHEET_GATES, lambda s: tables.gates(s, fired))
 
     add(SHEET_SUMMARY, lambda s: summary(s, card))
     sites = top_scopes(card, "site")
@@ -69,8 +74,4 @@ def render_xlsx(card: Scorecard, env: Environment) -> bytes:
     add(tables.SHEET_DEFINITIONS, lambda s: tables.definitions(s, card))
     if card.issues:
         add(tables.SHEET_CHECKS, lambda s: tables.checks(s, card))
-    fired = tables.fired_gates(card)
-    if fired:
-        add(tables.SHEET_GATES, lambda s: tables.gates(s, fired), index=1)
-    title = clean_text(f"{card.workspace}: {card.period}")
-    return workbook_bytes(book, dt.date.fromisoformat(card.report_date), title)
+    return book.bytes()
