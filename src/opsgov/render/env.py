@@ -8,6 +8,7 @@ name ends with; the report date is data, never the clock.
 
 from __future__ import annotations
 
+import functools
 import time
 import traceback
 from collections.abc import Iterator, Sequence
@@ -151,12 +152,18 @@ def environment(template_dirs: Sequence[Path] = ()) -> BoundedSandbox:
 _GLYPHS = {"green": "\u25cf", "amber": "\u25b2", "red": "\u25a0"}
 
 
-def status_pill(status: str, small: bool = False) -> Markup:
+def status_pill(status: object, small: object = False) -> Markup:
     """A status as the html pages show it: a coloured pill with a glyph, or `not rated`.
 
     A filter rather than a template macro: a page of 200 sites shows 20,000 of them, and a
-    filter costs a fraction of a macro call. Status and label are escaped like any value.
+    filter costs a fraction of a macro call, and each of the few pills is made once. Status and
+    label are escaped like any value.
     """
+    return _pill(str(status), bool(small))
+
+
+@functools.lru_cache(maxsize=256)
+def _pill(status: str, small: bool) -> Markup:
     if status == "not_rated":
         return Markup('<span class="muted">not rated</span>')
     size = " sm" if small else ""
