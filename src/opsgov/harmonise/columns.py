@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -18,7 +18,16 @@ from opsgov.harmonise.values import (
     measure_value,
     numeric_date_order,
 )
-from opsgov.harmonise.vector import cells, distinct, is_arrow, pick, text_array, text_numbers
+from opsgov.harmonise.vector import (
+    cells,
+    distinct,
+    is_arrow,
+    pick,
+    text_array,
+    text_numbers,
+    typed_dates,
+    typed_numbers,
+)
 from opsgov.models.profile import ColumnUnit, DateFormat
 
 _PLAIN = {float, int, type(None)}
@@ -63,7 +72,11 @@ def numeric_column(
     texts = text_array(values)
     if texts is not None:
         return _text_column_numbers(texts, unit, decimal)
-    assert not is_arrow(values)
+    numbers = typed_numbers(values)
+    if numbers is not None:
+        return _scaled(numbers, unit, lambda i: float(numbers[i]))
+    if is_arrow(values):  # booleans, times, date-times: cell by cell, as read by rows
+        values = cells(values)
     kinds = set(map(type, values))
     if str in kinds and kinds <= _PLAIN_OR_TEXT:
         values = _empty_text_as_none(values)
@@ -74,20 +87,27 @@ def numeric_column(
             if type(None) in kinds
             else np.fromiter(values, dtype=np.float64, count=len(values))
         )
-        scale = _SCALE.get(unit)
-        if scale is not None:
-            out *= scale
-        bad = np.flatnonzero(np.isinf(out))
-        return out, [
-            BadCell(
-                int(i),
-                values[int(i)],
-                CellProblemError("V302", "found an infinite number", "a number"),
-            )
-            for i in bad
-        ]
+        return _scaled(out, unit, values.__getitem__)
     out = np.full(len(values), np.nan, dtype=np.float64)
     return out, _by_cell(out, enumerate(values), unit, decimal)
+
+
+def _scaled(
+    out: FloatArray, unit: ColumnUnit, value_at: Callable[[int], object]
+) -> tuple[FloatArray, list[BadCell]]:
+    """Numbers in the measure's unit, and the infinite ones as bad cells."""
+    scale = _SCALE.get(unit)
+    if scale is not None:
+        out *= scale
+    bad = np.flatnonzero(np.isinf(out))
+    return out, [
+        BadCell(
+            int(i),
+            value_at(int(i)),
+            CellProblemError("V302", "found an infinite number", "a number"),
+        )
+        for i in bad
+    ]
 
 
 def _by_cell(
@@ -170,7 +190,11 @@ def date_column(
         problem = {b.index: b for b in bads}
         rows = [BadCell(int(i), labels[indices[i]], problem[indices[i]].problem) for i in bad_rows]
         return ordinals[indices], rows, fmt
-    assert not is_arrow(values)
+    typed = typed_dates(values)
+    if typed is not None:
+        return typed, [], fmt
+    if is_arrow(values):
+        values = cells(values)
     kinds = set(map(type, values))
     if kinds <= _DATES:  # typed dates: one conversion per distinct day
         table = {v: date_value(v, fmt, date_system).toordinal() for v in set(values)}
@@ -222,7 +246,8 @@ def text_column(values: Column) -> list[str | None]:
         shown = np.array(text_column(labels) if labels else [], dtype=object)
         out: list[str | None] = shown[indices].tolist()
         return out
-    assert not is_arrow(values)
+    if is_arrow(values):
+        values = cells(values)
     if values and set(map(type, values)) == {str}:
         different = set(values)
         if len(different) * 2 <= len(values):  # repeated labels: one object per distinct text
@@ -232,8 +257,8 @@ def text_column(values: Column) -> list[str | None]:
         if "" in stripped:
             return [v or None for v in stripped]
         return stripped  # type: ignore[return-value]
-    cells: list[str | None] = []
-    append = cells.append
+    result: list[str | None] = []
+    append = result.append
     for value in values:
         if type(value) is str:
             append(value.strip() or None)
@@ -245,4 +270,4 @@ def text_column(values: Column) -> list[str | None]:
             append(value.isoformat())
         else:
             append(str(value).strip() or None)
-    return cells
+    return result

@@ -106,11 +106,10 @@ def select_rows(
     distinct values: column by column instead of row by row.
     """
     verdict = _verdict(profile)
-    if columns and vector.is_arrow(columns[0]):  # delimited text read in bulk: text, equal rows
+    if any(vector.is_arrow(c) for c in columns):  # read by columns: equal rows
         if not len(body):
             return Selection(kept=None)
-        labels = cast(list[str], vector.distinct(columns[0])[0])
-        if not any(not text or text.isspace() or verdict(text) for text in labels):
+        if _label_column_decides(columns, verdict):
             return Selection(kept=None)
         body = list(body)  # a blank or totals row somewhere: look at the rows
         columns = [vector.cells(c) for c in columns]
@@ -143,6 +142,35 @@ def select_rows(
     if not marks:
         return Selection(kept=None)
     return _confirm(len(body), columns, marks, decimal)
+
+
+def _label_column_decides(
+    columns: Sequence[Sequence[object]], verdict: Callable[[str], Reason | None]
+) -> bool:
+    """Whether the columns show, without building rows, that every row is data.
+
+    As for rows: the columns before the first one that can hold text hold values in every
+    row, and that column holds text in every row, none of it blank or a totals label.
+    """
+    import pyarrow.types as pa_types
+
+    for column in columns:
+        if not vector.is_arrow(column):
+            kinds = set(map(type, column))
+            if str not in kinds and type(None) not in kinds:
+                continue
+            return False  # a column of values an array cannot hold: look at the rows
+        kind = column.type  # type: ignore[attr-defined]
+        empty = column.null_count  # type: ignore[attr-defined]
+        if not pa_types.is_string(kind):
+            if empty == 0 and not pa_types.is_null(kind):
+                continue
+            return False
+        if empty:
+            return False
+        labels = cast(list[str], vector.distinct(column)[0])
+        return not any(not text or text.isspace() or verdict(text) for text in labels)
+    return True
 
 
 def _confirm(

@@ -54,6 +54,41 @@ def text_array(values: Sequence[object] | pa.Array) -> pa.Array | None:
     return pa.array(values, type=pa.string())
 
 
+def typed_numbers(values: object) -> FloatArray | None:
+    """A column of Arrow numbers (a sheet read by columns) as floats, NaN where empty; else None."""
+    if not is_arrow(values):
+        return None
+    import pyarrow as pa
+
+    kind = values.type  # type: ignore[attr-defined]
+    if not (pa.types.is_floating(kind) or pa.types.is_integer(kind)):
+        return None
+    floats = values.cast(pa.float64())  # type: ignore[attr-defined]
+    return np.array(floats.to_numpy(zero_copy_only=False), dtype=np.float64)
+
+
+def typed_dates(values: object) -> IntArray | None:
+    """A column of Arrow dates or date-times as day ordinals, 0 where empty; else None."""
+    if not is_arrow(values):
+        return None
+    import pyarrow as pa
+
+    kind = values.type  # type: ignore[attr-defined]
+    if pa.types.is_date32(kind):
+        days = values.cast(pa.int32()).cast(pa.int64())  # type: ignore[attr-defined]
+    elif pa.types.is_timestamp(kind) and kind.tz is None:
+        ms = np.asarray(values.cast(pa.timestamp("ms")).cast(pa.int64()).fill_null(0))  # type: ignore[attr-defined]
+        days = pa.array(ms // 86_400_000, mask=np.asarray(values.is_null()))  # type: ignore[attr-defined]
+    else:
+        return None
+    ordinals = np.asarray(days.fill_null(-_UNIX_EPOCH).to_numpy(zero_copy_only=False), np.int64)
+    return ordinals + _UNIX_EPOCH
+
+
+_UNIX_EPOCH = 719_163
+"""The day ordinal of 1970-01-01, day 0 of Arrow's dates."""
+
+
 def text_numbers(column: pa.Array, decimal: str) -> tuple[FloatArray, IntArray]:
     """The plain numbers of a text column, and the cells that need a closer look.
 

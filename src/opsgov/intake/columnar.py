@@ -17,6 +17,9 @@ The reader runs on one thread, in blocks: on a machine shared with other work it
 CPU time than several threads, and each column is joined into one array while the next is
 still in blocks, so that a column is held twice at most, not the whole table.
 
+`HeadedRows` is the same view under a header row of values, for an xlsx sheet read by columns
+(`opsgov.intake.arrowsheet`).
+
 `ColumnRows` lets everything that reads a sheet row by row (header search, `inspect`,
 drafts, annotated copies) do so unchanged; rows are built only when asked for.
 """
@@ -43,12 +46,24 @@ _CHUNK = 65_536
 _BLOCK_BYTES = 8 << 20
 
 
+def _part(column: pa.Array | list[CellValue], start: int, n: int) -> pa.Array | list[CellValue]:
+    return column[start : start + n] if isinstance(column, list) else column.slice(start, n)
+
+
+def _cells(column: pa.Array | list[CellValue]) -> list[CellValue]:
+    return column if isinstance(column, list) else column.to_pylist()
+
+
 class ColumnRows(Sequence[list[CellValue]]):
-    """The rows of equally long text columns, built on demand (a slice stays a view)."""
+    """The rows of equally long columns, built on demand (a slice stays a view).
+
+    A column is an Arrow array, or a list of values where an array cannot hold them (a
+    sheet's column with error cells).
+    """
 
     __slots__ = ("columns", "length")
 
-    def __init__(self, columns: list[pa.Array]) -> None:
+    def __init__(self, columns: list[Any]) -> None:
         self.columns = columns
         self.length = len(columns[0]) if columns else 0
 
@@ -67,19 +82,23 @@ class ColumnRows(Sequence[list[CellValue]]):
             if step != 1:
                 import pyarrow as pa
 
+                picked = range(start, stop, step)
                 return ColumnRows(
-                    [c.take(pa.array(range(start, stop, step))) for c in self.columns]
+                    [
+                        [c[i] for i in picked] if isinstance(c, list) else c.take(pa.array(picked))
+                        for c in self.columns
+                    ]
                 )
-            return ColumnRows([c.slice(start, max(0, stop - start)) for c in self.columns])
+            return ColumnRows([_part(c, start, max(0, stop - start)) for c in self.columns])
         if index < 0:
             index += self.length
         if not 0 <= index < self.length:
             raise IndexError(index)
-        return [c[index].as_py() for c in self.columns]
+        return [c[index] if isinstance(c, list) else c[index].as_py() for c in self.columns]
 
     def __iter__(self) -> Iterator[list[CellValue]]:
         for start in range(0, self.length, _CHUNK):
-            parts = [c.slice(start, _CHUNK).to_pylist() for c in self.columns]
+            parts = [_cells(_part(c, start, _CHUNK)) for c in self.columns]
             yield from map(list, zip(*parts, strict=True))
 
     def __eq__(self, other: object) -> bool:
@@ -93,6 +112,57 @@ class ColumnRows(Sequence[list[CellValue]]):
 
     def __repr__(self) -> str:
         return f"ColumnRows({self.length:,} rows x {len(self.columns)} columns)"
+
+
+class HeadedRows(Sequence[list[CellValue]]):
+    """A header row of values above equally long columns (a sheet read by columns).
+
+    A slice that leaves out the header is a `ColumnRows` view; one that takes it in is
+    built as lists.
+    """
+
+    __slots__ = ("body", "head")
+
+    def __init__(self, head: list[CellValue], columns: list[Any]) -> None:
+        self.head = head
+        self.body = ColumnRows(columns)
+
+    def __len__(self) -> int:
+        return 1 + len(self.body)
+
+    @overload
+    def __getitem__(self, index: int) -> list[CellValue]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[list[CellValue]]: ...
+
+    def __getitem__(self, index: int | slice) -> list[CellValue] | Sequence[list[CellValue]]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return [self[i] for i in range(start, stop, step)]
+            if start >= 1:
+                return self.body[start - 1 : max(start, stop) - 1]
+            return [list(self.head), *self.body[: stop - 1]] if stop > 0 else []
+        if index < 0:
+            index += len(self)
+        if index == 0:
+            return list(self.head)
+        return self.body[index - 1]
+
+    def __iter__(self) -> Iterator[list[CellValue]]:
+        yield list(self.head)
+        yield from self.body
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"HeadedRows(1 + {len(self.body):,} rows x {len(self.head)} columns)"
 
 
 def arrow_columns(

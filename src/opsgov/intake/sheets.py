@@ -18,18 +18,17 @@ with a note.
 
 from __future__ import annotations
 
-import functools
-import io
 import re
-import zipfile
 from concurrent.futures import Future
 from datetime import timedelta
 from itertools import islice
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import python_calamine as calamine
 
+from opsgov.intake.arrowsheet import ColumnarReader, build
+from opsgov.intake.calprobe import probe
 from opsgov.intake.failures import refuse
 from opsgov.intake.limits import Limits
 from opsgov.intake.raw import (
@@ -57,6 +56,7 @@ def read_sheets(
     limits: Limits,
     book: RawWorkbook,
     longest_shared: int = 0,
+    columnar: ColumnarReader | None = None,
 ) -> None:
     """Append the workbook's worksheets to `book`, with notes on skipped and hidden sheets.
 
@@ -71,6 +71,8 @@ def read_sheets(
         longest_shared: An upper bound of the characters of the longest shared string
             (xlsx and xlsm), which lets a sheet whose text all comes from that table be
             read in bulk.
+        columnar: fastexcel over the same file (xlsx and xlsm), for the sheets it reads
+            by columns (`opsgov.intake.arrowsheet`); None to read every sheet by rows.
     """
     budget = _Budget(limits)
     for index, meta in enumerate(workbook.sheets_metadata):
@@ -86,13 +88,17 @@ def read_sheets(
             continue
         visibility = _visibility(meta.visible)
         found = facts.get(meta.name)
-        sheet = _read_sheet(
-            path, fmt, workbook, meta.name, limits, budget, book.notes, found, longest_shared
-        )
+        sheet = None
+        if columnar is not None and found is not None:
+            sheet = _read_columns(columnar, meta.name, found, limits, budget, book, longest_shared)
+        if sheet is None:
+            sheet = _read_sheet(
+                path, fmt, workbook, meta.name, limits, budget, book.notes, found, longest_shared
+            )
+            if found is not None:
+                _apply_facts(sheet, found.result())
         sheet.index = index
         sheet.visibility = visibility
-        if found is not None:
-            _apply_facts(sheet, found.result())
         if visibility is not SheetVisibility.VISIBLE:
             words = (
                 "very hidden (only VBA can show it)"
@@ -138,6 +144,42 @@ class _Budget:
         self.limits = limits
         self.cells = 0
         self.chars = 0
+
+
+def _read_columns(
+    columnar: ColumnarReader,
+    name: str,
+    scanned: Future[CellFacts],
+    limits: Limits,
+    budget: _Budget,
+    book: RawWorkbook,
+    longest_shared: int,
+) -> RawSheet | None:
+    """The sheet read by columns, or None to read it by rows (which then says what is wrong).
+
+    The same limits as a bulk read by rows: the sheet within the rows, columns and cells,
+    its text bounded before it is built.
+    """
+    loaded = columnar.load(name)
+    if loaded is None:
+        return None
+    facts = scanned.result()  # the scan ran beside the parse
+    height, width = loaded.height, loaded.width
+    bound = longest_shared * height * width + facts.inline_bytes
+    if (
+        height > limits.max_rows
+        or width > limits.max_cols
+        or budget.cells + height * width > limits.max_cells
+        or facts.unbounded_text
+        or facts.inline_longest > limits.max_cell_chars
+        or budget.chars + bound > limits.max_total_chars
+    ):
+        return None
+    sheet = build(loaded, facts, name, book.date_system)
+    if sheet is not None:
+        budget.cells += height * width
+        budget.chars += bound
+    return sheet
 
 
 def _read_sheet(
@@ -190,7 +232,7 @@ def _read_sheet(
         and not known.unbounded_text
         and known.inline_longest <= limits.max_cell_chars
         and budget.chars + bound <= limits.max_total_chars
-        and _probe().to_python_trims
+        and probe().to_python_trims
     )
     if bulk:
         budget.chars += bound
@@ -227,9 +269,9 @@ def _checked_rows(
     budget: _Budget,
 ) -> list[list[CellValue]]:
     """Row by row, counting text against the character limits as each row arrives."""
-    probe = _probe()
-    skip = start[0] if probe.iter_rows_pads_rows else 0
-    col0 = start[1] if probe.iter_rows_pads_cols else 0
+    placed = probe()
+    skip = start[0] if placed.iter_rows_pads_rows else 0
+    col0 = start[1] if placed.iter_rows_pads_cols else 0
     first_row, first_col = start[0] + 1, start[1] + 1
     rows: list[list[CellValue]] = []
     for row in islice(sheet.iter_rows(), skip, skip + n_rows):
@@ -336,58 +378,6 @@ def formula_notes(
                 found=stale,
             )
         )
-
-
-class _Probe(NamedTuple):
-    """Where python-calamine's two row APIs start, measured rather than assumed."""
-
-    iter_rows_pads_rows: bool
-    """`iter_rows` yields the leading empty rows (from row 1)."""
-    iter_rows_pads_cols: bool
-    """`iter_rows` yields the leading empty columns (from column A)."""
-    to_python_trims: bool
-    """`to_python()` returns exactly the used rectangle, from its first row and column."""
-
-
-@functools.cache
-def _probe() -> _Probe:
-    """How `iter_rows` and `to_python` place the cells of a one-cell workbook (B3).
-
-    python-calamine 0.9.1: `iter_rows` yields leading empty rows but not leading empty
-    columns; `to_python()` returns just the used rectangle. Measured once, so that another
-    version cannot silently shift every row.
-    """
-    parts = {
-        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-        'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
-        'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-        'officedocument.spreadsheetml.sheet.main+xml"/></Types>',
-        "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-        'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-        'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-        "</Relationships>",
-        "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-        '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/'
-        'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
-        'openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-        'Target="worksheets/sheet1.xml"/></Relationships>',
-        "xl/worksheets/sheet1.xml": '<worksheet xmlns="http://schemas.openxmlformats.org/'
-        'spreadsheetml/2006/main"><sheetData><row r="3"><c r="B3"><v>7</v></c></row>'
-        "</sheetData></worksheet>",
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        for name, text in parts.items():
-            zf.writestr(name, text)
-    buffer.seek(0)
-    with calamine.CalamineWorkbook.from_filelike(buffer) as workbook:
-        sheet = workbook.get_sheet_by_index(0)
-        rows = list(sheet.iter_rows())
-        bulk = sheet.to_python()
-    return _Probe(len(rows) == 3, len(rows[-1]) == 2, bulk == [[7.0]])
 
 
 def _ods_duration(text: str) -> CellValue:

@@ -51,6 +51,7 @@ _SAFE_REF = (
 _AFTER_NAME = (b" ", b">", b"\t", b"\n", b"\r", b"/")
 _UNBOUNDED_TEXT = (b'"str"', b"'str'", b"<![CDATA[")
 """Text in a sheet part that the inline-string figures do not measure."""
+_ISO_TYPES = (b't="d"', b"t='d'")
 _EMPTY_INLINE = (b'inlineStr" />', b'inlineStr"/>')
 """Self-closed inline-string cells (how openpyxl writes an empty string): no text."""
 
@@ -86,6 +87,10 @@ class CellFacts:
     unbounded_text: bool = False
     """Whether the sheet may hold text the two figures above do not bound: text results of
     formulas (`t="str"`), CDATA, or inline-string cells not written as `<is>` elements."""
+    merged: bool = False
+    """Whether the sheet declares merged ranges."""
+    iso_cells: bool = False
+    """Whether the sheet may hold ISO 8601 date cells (`t="d"`)."""
 
 
 def column_number(letters: bytes | str) -> int:
@@ -134,6 +139,8 @@ def scan_cells(path: Path, info: zipfile.ZipInfo, exact: bool) -> CellFacts:
     for buf, pats in _buffers(path, info, verify=True):
         cells = _walk_tags(buf, pats, state, None) if exact else None
         _measure_text(buf, pats, facts)
+        facts.merged = facts.merged or pats.merge_tag in buf
+        facts.iso_cells = facts.iso_cells or any(t in buf for t in _ISO_TYPES)
         if pats.f_tag in buf:
             facts.formulas += sum(buf.count(t) for t in pats.formula_opens)
             for m in pats.formula_end.finditer(buf):
@@ -182,6 +189,7 @@ class _Patterns:
         self.cell_with_ref = b"<" + p + b'c r="'
         self.cell_tag = b"<" + p + b"c"
         self.f_tag = b"<" + p + b"f"
+        self.merge_tag = b"<" + p + b"mergeCell"
         self.f_close_head = b"</" + p
         self.formula_opens = (b"<" + p + b"f>", b"<" + p + b"f ")
         self.value_open = b"<" + p + b"v>"
