@@ -66,6 +66,8 @@ class FilePattern:
     def match(self, name: str) -> dict[str, str] | None:
         """What the name says (`site`, `period`, as written), or None when it does not match."""
         text = name.lower()
+        if not self._may_match(text):
+            return None
         n = len(text)
         run = [0] * (n + 1)  # run[j]: the longest {site} that can start at j
         for j in range(n - 1, -1, -1):
@@ -93,6 +95,22 @@ class FilePattern:
                 found[part.strip("{}")] = name[j:end]
             j = end
         return found
+
+    def _may_match(self, text: str) -> bool:
+        """A quick necessary test: the literal parts are in the name, the outer ones at its ends.
+
+        Most names tried against a profile are another vendor's; this turns them away without
+        the full match, which costs a step per part and character.
+        """
+        literal = [p for p in self.parts if p not in (*_PLACEHOLDERS, "*")]
+        if not all(p in text for p in literal):
+            return False
+        if not self.parts:
+            return True
+        first, last = self.parts[0], self.parts[-1]
+        return (first not in literal or text.startswith(first)) and (
+            last not in literal or text.endswith(last)
+        )
 
     def _step(
         self,

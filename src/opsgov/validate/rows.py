@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -11,7 +12,7 @@ import numpy.typing as npt
 
 from opsgov.factorise import factorise
 from opsgov.formula import FormulaSyntaxError, names, parse
-from opsgov.formula.vector import compile_vector
+from opsgov.formula.vector import VectorFormula, compile_vector
 from opsgov.harmonise.table import Block, IntArray, within_cap
 from opsgov.issues import Issue, Severity, make_issue, spec
 from opsgov.models.framework import Framework
@@ -138,20 +139,29 @@ def check_bounds(block: Block, framework: Framework, cap: int | None = None) -> 
         )
 
 
+@functools.lru_cache(maxsize=512)
+def _condition(condition: str) -> tuple[tuple[str, ...], VectorFormula] | None:
+    """A check's condition parsed and compiled once per run, not once per file."""
+    try:
+        node = parse(condition)
+    except FormulaSyntaxError:
+        return None
+    return tuple(r.id for r in names(node)), compile_vector(node)
+
+
 def check_rules(block: Block, framework: Framework, cap: int | None = None) -> Iterator[Issue]:
     """V310 for every row that fails one of the framework's checks (at most `cap` per check)."""
     src = block.source
     n = len(block)
     blocked = _blocked(block, framework) if block.bases else {}
     for check in framework.checks:
-        try:
-            node = parse(check.condition)
-        except FormulaSyntaxError:  # a bad condition is a lint finding, reported there
+        compiled = _condition(check.condition)
+        if compiled is None:  # a bad condition is a lint finding, reported there
             continue
-        refs = [r.id for r in names(node)]
+        refs, evaluate = compiled
         if not refs or any(r not in block.measures for r in refs):
             continue
-        result = compile_vector(node)(block.measures, n)
+        result = evaluate(block.measures, n)
         severity = Severity(check.severity)
         first = refs[0]
         failing = result == 0
