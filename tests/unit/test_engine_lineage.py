@@ -29,7 +29,8 @@ SHEET_A: list[tuple[Any, ...]] = [
     ("2026-10", "B", D1, "q2", 8, 80, "a.xlsx", "S", 9),
     ("2026-09", "A", D1, "q1", 9, 90, "a.xlsx", "S", 10),  # another month
 ]
-# b.xlsx: A and B take turns row by row; c.xlsx: A's handle_s is blank on row 3.
+# b.xlsx: A and B take turns row by row; c.xlsx: A's handle_s is blank on row 3; d.xlsx: A's
+# rows of one day and queue are in two places, B's row between them.
 OTHER_SHEETS: list[tuple[Any, ...]] = [
     ("2026-10", "A", D1, "q1", 1, 11, "b.xlsx", "T", 2),
     ("2026-10", "B", D1, "q1", 1, 12, "b.xlsx", "T", 3),
@@ -38,10 +39,14 @@ OTHER_SHEETS: list[tuple[Any, ...]] = [
     ("2026-10", "A", D1, "q1", 2, 21, "c.xlsx", "U", 2),
     ("2026-10", "A", D1, "q1", 2, None, "c.xlsx", "U", 3),
     ("2026-10", "A", D1, "q1", 2, 23, "c.xlsx", "U", 4),
+    ("2026-10", "A", D2, "q2", 3, 31, "d.xlsx", "V", 2),
+    ("2026-10", "A", D2, "q2", 3, 32, "d.xlsx", "V", 3),
+    ("2026-10", "B", D2, "q2", 3, 33, "d.xlsx", "V", 4),
+    ("2026-10", "A", D2, "q2", 3, 34, "d.xlsx", "V", 5),
 ]
 SOURCES = [
     SourceEntry(file=f, sheet=s, measure=m, column=c, header=m)
-    for f, s in (("a.xlsx", "S"), ("b.xlsx", "T"), ("c.xlsx", "U"))
+    for f, s in (("a.xlsx", "S"), ("b.xlsx", "T"), ("c.xlsx", "U"), ("d.xlsx", "V"))
     for m, c in (("handled", "E"), ("handle_s", "F"))
 ]
 
@@ -95,12 +100,16 @@ def test_a_sheet_the_partial_sums_settle_is_read_once() -> None:
 def test_sites_taking_turns_and_blank_cells_are_found_in_the_rows() -> None:
     spans, scans = _spans(SHEET_A + OTHER_SHEETS)
     assert spans == {
-        ("A", "handled"): ["a.xlsx S E 2-5", "b.xlsx T E 2, 4", "c.xlsx U E 2-4"],
-        ("A", "handle_s"): ["a.xlsx S F 2-5", "b.xlsx T F 2, 4", "c.xlsx U F 2, 4"],
-        ("B", "handled"): ["a.xlsx S E 6-9", "b.xlsx T E 3, 5"],
-        ("B", "handle_s"): ["a.xlsx S F 6-9", "b.xlsx T F 3, 5"],
-    }
-    assert scans > 1  # b.xlsx and c.xlsx needed their rows
+        ("A", "handled"): [
+            "a.xlsx S E 2-5", "b.xlsx T E 2, 4", "c.xlsx U E 2-4", "d.xlsx V E 2-3, 5",
+        ],
+        ("A", "handle_s"): [
+            "a.xlsx S F 2-5", "b.xlsx T F 2, 4", "c.xlsx U F 2, 4", "d.xlsx V F 2-3, 5",
+        ],
+        ("B", "handled"): ["a.xlsx S E 6-9", "b.xlsx T E 3, 5", "d.xlsx V E 4"],
+        ("B", "handle_s"): ["a.xlsx S F 6-9", "b.xlsx T F 3, 5", "d.xlsx V F 4"],
+    }  # fmt: skip
+    assert scans > 1  # b.xlsx, c.xlsx and d.xlsx needed their rows
 
 
 @pytest.mark.parametrize("rows", [SHEET_A, SHEET_A + OTHER_SHEETS])
@@ -108,10 +117,11 @@ def test_the_numbers_are_those_of_the_query_without_lineage(rows: list[tuple[Any
     with_lineage = month_on(_engine(rows), FRAMEWORK, SITES, "2026-10", SourceTable(), SOURCES)
     without = month_on(_engine(rows), FRAMEWORK, SITES, "2026-10", SourceTable())
     assert without.lineage() == {}
-    # A: handled 1+2+3+4 (+1+1 in b.xlsx, +2+2+2 in c.xlsx); handle_s 100 (+24, +44).
+    # A: handled 1+2+3+4 (+1+1 in b.xlsx, +2+2+2 in c.xlsx, +3+3+3 in d.xlsx); handle_s 100
+    # (+24, +44, +97).
     a = with_lineage.values(("site", "A", None), ["A"])
-    assert a.measures["handled"] == (10 + 2 + 6 if rows != SHEET_A else 10)
-    assert a.measures["handle_s"] == (100 + 24 + 44 if rows != SHEET_A else 100)
+    assert a.measures["handled"] == (10 + 2 + 6 + 9 if rows != SHEET_A else 10)
+    assert a.measures["handle_s"] == (100 + 24 + 44 + 97 if rows != SHEET_A else 100)
     for key in [("site", s, q) for s in "AB" for q in (None, "q1", "q2")] + [
         ("vendor", "v1", None),
         ("global", "global", None),

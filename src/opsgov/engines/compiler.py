@@ -48,6 +48,7 @@ _AGGREGATE = {
     "min": "MIN",
 }
 _NO_DATE = "DATE '0001-01-01'"
+NULL = "CAST(NULL AS DOUBLE)"
 
 
 class CompileError(Exception):
@@ -214,9 +215,8 @@ def compile_framework(
     ctes.append(f"sites AS (SELECT * FROM (VALUES {values}) AS v(site, vendor, region, rate))")
 
     date = source.column("date")
-    picked = ", ".join(
-        f"CAST({source.column(m) if source.has(m) else 'NULL'} AS DOUBLE) AS {_m(m)}" for m in ids
-    )
+    present = [m for m in ids if source.has(m)]
+    picked = "".join(f", CAST({source.column(m)} AS DOUBLE) AS {_m(m)}" for m in present)
     provenance = (
         ", CAST(file AS VARCHAR) AS file, CAST(sheet AS VARCHAR) AS sheet, "
         'CAST("row" AS BIGINT) AS "row"'
@@ -226,16 +226,25 @@ def compile_framework(
     source_cte = (
         f"source AS (SELECT CAST({source.column('site')} AS VARCHAR) AS site, "
         f"COALESCE(CAST({date} AS DATE), {_NO_DATE}) AS day, "
-        f"CAST({source.column('queue')} AS VARCHAR) AS queue, {picked}{provenance} "
+        f"CAST({source.column('queue')} AS VARCHAR) AS queue{picked}{provenance} "
         f"FROM {source.relation} WHERE {source.month(period)})"
     )
     agg = ", ".join(f"{_AGGREGATE[rule[m]]}({_m(m)}) AS {_m(m)}" for m in ids)
+    # The scan aggregates only the measures the table has: a measure it lacks is no value.
+    scan_agg = ", ".join(
+        f"{_AGGREGATE[rule[m]]}({_m(m)}) AS {_m(m)}" if m in present else f"{NULL} AS {_m(m)}"
+        for m in ids
+    )
     partial_select = None
     if lineage:
-        counts = "".join(f", COUNT({_m(m)}) AS {quote(count_column(m))}" for m in ids)
+        counts = "".join(
+            f", {f'COUNT({_m(m)})' if m in present else '0'} AS {quote(count_column(m))}"
+            for m in ids
+        )
         partial_select = (
             f'SELECT site, day, queue, file, sheet, COUNT(*) AS n, MIN("row") AS lo, '
-            f'MAX("row") AS hi{counts}, {agg} FROM source GROUP BY site, day, queue, file, sheet'
+            f'MAX("row") AS hi{counts}, {scan_agg} FROM source '
+            "GROUP BY site, day, queue, file, sheet"
         )
         ctes.append(
             f"daily AS (SELECT site, day, queue, {agg} FROM {PARTIAL} GROUP BY site, day, queue)"
@@ -243,7 +252,7 @@ def compile_framework(
     else:
         ctes.append(source_cte)
         ctes.append(
-            f"daily AS (SELECT site, day, queue, {agg} FROM source GROUP BY site, day, queue)"
+            f"daily AS (SELECT site, day, queue, {scan_agg} FROM source GROUP BY site, day, queue)"
         )
     plain = ", ".join(_m(m) for m in ids)
     ctes.append(

@@ -6,10 +6,11 @@ sheet row, and each measure's count of values). A site's groups in a sheet whose
 merged, are each filled by the site's own rows holding the measure on every row, are its
 runs of rows, without looking at any row.
 
-A sheet where that does not hold (sites taking turns row by row, a measure blank on some
-rows) is summarised again, by itself, in buckets of `BUCKET` sheet rows (`lineage_sql`);
-a bucket where a measure's rows of a site are contiguous is one run; the rows of the other
-buckets are fetched (`bucket_rows_sql`).
+Where that does not hold (sites taking turns row by row, a site's rows of a day in two
+places, a measure blank on some rows) those ranges of sheet rows alone are summarised again,
+in buckets of `BUCKET` sheet rows (`lineage_sql`): a bucket where a measure's rows of a
+site are contiguous is one run; the rows of the other buckets are fetched
+(`bucket_rows_sql`). The runs of both are merged: the same rows found twice are one run.
 """
 
 from __future__ import annotations
@@ -42,12 +43,17 @@ def _int(value: object) -> int:
     return int(cast("int", value))
 
 
-def partial_runs(
-    partial: Iterable[Row], measures: Sequence[str]
-) -> tuple[Runs, set[tuple[str, str]]]:
-    """The runs settled by the partial sums, and the (file, sheet) pairs they cannot settle."""
+Ranges = dict[tuple[str, str], list[tuple[int, int]]]
+"""(file, sheet) -> ranges of sheet rows."""
+
+MAX_RANGES = 64
+"""Past this many unsettled ranges in one sheet, the whole sheet is summarised again."""
+
+
+def partial_runs(partial: Iterable[Row], measures: Sequence[str]) -> tuple[Runs, Ranges]:
+    """The runs the partial sums settle, and the ranges of sheet rows they cannot settle."""
     groups: dict[RunKey, list[tuple[int, int, int]]] = {}
-    unsettled: set[tuple[str, str]] = set()
+    unsettled: Ranges = {}
     for row in partial:
         site, file, sheet = row["site"], row["file"], row["sheet"]
         if site is None or file is None or sheet is None:
@@ -58,7 +64,7 @@ def partial_runs(
             if count == n:
                 groups.setdefault((str(site), str(file), str(sheet), m), []).append((lo, hi, n))
             elif count:  # blank on some of the group's rows: which ones, only the rows say
-                unsettled.add((str(file), str(sheet)))
+                unsettled.setdefault((str(file), str(sheet)), []).append((lo, hi))
     runs: Runs = {}
     for key, found in groups.items():
         merged: list[list[int]] = []
@@ -68,17 +74,24 @@ def partial_runs(
                 merged[-1][2] += n
             else:
                 merged.append([lo, hi, n])
-        if any(n != hi - lo + 1 for lo, hi, n in merged):  # other rows in between
-            unsettled.add((key[1], key[2]))
-        runs[key] = [(lo, hi) for lo, hi, _ in merged]
-    return {k: v for k, v in runs.items() if (k[1], k[2]) not in unsettled}, unsettled
+        for lo, hi, n in merged:
+            if n == hi - lo + 1:
+                runs.setdefault(key, []).append((lo, hi))
+            else:  # other rows in between: the site's rows there are looked at again
+                unsettled.setdefault((key[1], key[2]), []).append((lo, hi))
+    return runs, {sheet: _merge(ranges) for sheet, ranges in unsettled.items()}
 
 
-def sheets_condition(sheets: Iterable[tuple[str, str]]) -> str:
-    """The condition picking the rows of some (file, sheet) pairs."""
-    return " OR ".join(
-        f"(file = {literal(file)} AND sheet = {literal(sheet)})" for file, sheet in sorted(sheets)
-    )
+def ranges_condition(ranges: Ranges) -> str:
+    """The condition picking the rows of some ranges of sheet rows."""
+    parts = []
+    for (file, sheet), found in sorted(ranges.items()):
+        where = f"file = {literal(file)} AND sheet = {literal(sheet)}"
+        if len(found) <= MAX_RANGES:
+            rows = " OR ".join(f'"row" BETWEEN {lo} AND {hi}' for lo, hi in found)
+            where += f" AND ({rows})"
+        parts.append(f"({where})")
+    return " OR ".join(parts)
 
 
 def lineage_sql(relation: str, measures: Sequence[str], where: str) -> str:

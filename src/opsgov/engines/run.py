@@ -20,7 +20,7 @@ from opsgov.engines.lineage import (
     cell_spans,
     lineage_sql,
     partial_runs,
-    sheets_condition,
+    ranges_condition,
 )
 from opsgov.engines.manifest import SourceEntry
 from opsgov.engines.month import Row, TableMonth
@@ -114,7 +114,7 @@ def _spans(
     runs, unsettled = partial_runs(partial, compiled.measures)
     if unsettled:
         measures = [m for m in compiled.measures if source.has(m)]
-        where = f"{source.month(period)} AND ({sheets_condition(unsettled)})"
+        where = f"{source.month(period)} AND ({ranges_condition(unsettled)})"
         summary = engine.query(
             _render(lineage_sql(source.relation, measures, where), engine.dialect)
         )
@@ -123,5 +123,6 @@ def _spans(
             sql = bucket_rows_sql(source.relation, measures, where, buckets)
             return engine.query(_render(sql, engine.dialect))
 
-        runs.update(bucket_runs(summary, measures, fetch))
+        for key, found in bucket_runs(summary, measures, fetch).items():
+            runs.setdefault(key, []).extend(found)
     return cell_spans(runs, sources)
