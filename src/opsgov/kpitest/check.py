@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from opsgov.issues import Issue
-from opsgov.models.kpitest import Expectation, Tolerance
+from opsgov.models.kpitest import Expectation
+from opsgov.models.kpitest_expect import Tolerance
 from opsgov.models.results import ScopeResult, Scorecard
 from opsgov.yamlio import YamlDocument
 
@@ -77,7 +78,7 @@ def check_expectation(
     for check in e.checks():
         if check == "findings":
             continue
-        case = _Collector(
+        case = Collector(
             out, test, f"expect[{index}] {check} of {_label(e)}", engine, doc.file,
             doc.locate(("expect", index, check)).line or 0,
         )  # fmt: skip
@@ -91,7 +92,7 @@ def check_expectation(
         if check == "value":
             actual = result.value if result else None
             ok = within(actual, e.value, e.tolerance)
-            case(ok, shown(e.value), shown(actual), "T900", _gap(actual, e.value, e.tolerance))
+            case(ok, shown(e.value), shown(actual), "T900", gap(actual, e.value, e.tolerance))
         elif check == "status":
             status = result.status if result else None
             case(status == e.status, str(e.status), str(status), "T901")
@@ -105,7 +106,7 @@ def check_expectation(
 
 
 @dataclass(frozen=True)
-class _Collector:
+class Collector:
     """Adds the cases of one check: `case(passed, expected, actual, code, message)`."""
 
     out: list[CaseResult]
@@ -118,6 +119,7 @@ class _Collector:
     def __call__(
         self, passed: bool, expected: str, actual: str, code: str, message: str = ""
     ) -> None:
+        """Add one case (the code and message are kept only when it failed)."""
         self.out.append(
             CaseResult(
                 self.test,
@@ -134,7 +136,8 @@ class _Collector:
         )
 
 
-def _gap(actual: float | None, expected: float | None, tolerance: Tolerance | None) -> str:
+def gap(actual: float | None, expected: float | None, tolerance: Tolerance | None) -> str:
+    """Why a value is not the expected one: how far off, and what the tolerance allows."""
     if actual is None or expected is None:
         return "expected no value" if expected is None else "there is no value"
     t = tolerance or DEFAULT
@@ -149,7 +152,7 @@ def _gap(actual: float | None, expected: float | None, tolerance: Tolerance | No
     return f"off by {abs(actual - expected)!r}; allowed {allowed}"
 
 
-def _rows(e: Expectation, card: Scorecard, case: _Collector) -> None:
+def _rows(e: Expectation, card: Scorecard, case: Collector) -> None:
     """Order-insensitive: the level's scopes with a value for the KPI, against those listed."""
     scopes: list[ScopeResult] = [
         s for s in card.scopes if s.level == e.level and s.queue == e.queue

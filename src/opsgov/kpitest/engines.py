@@ -31,7 +31,10 @@ def available_engines() -> list[str]:
     return found
 
 
-def _inputs(defs: Definitions, blocks: Sequence[Block], period: str, fx: FxTable) -> ScoreInputs:
+def month_inputs(
+    defs: Definitions, blocks: Sequence[Block], period: str, fx: FxTable
+) -> ScoreInputs:
+    """What the scorecard of the test's rows of one month is computed from."""
     return ScoreInputs(
         framework=defs.framework,
         registry=defs.registry,
@@ -93,20 +96,21 @@ def _spark(columns: dict[str, object]) -> SqlEngine:
     return engine
 
 
-def scorecard_on(
-    engine: str,
-    defs: Definitions,
-    blocks: Sequence[Block],
-    period: str,
-    rates: Mapping[str, float] | None = None,
-) -> Scorecard:
-    """The test rows' scorecard, computed by `engine` (FX `rates` to the reporting currency)."""
+def rates_for(
+    defs: Definitions, periods: Sequence[str], rates: Mapping[str, float] | None
+) -> FxTable:
+    """The test's FX rates to the reporting currency in each month (default: the workspace's)."""
     if rates is None:
-        fx, _ = workspace_fx(defs)
-    else:
-        target = defs.settings.reporting_currency
-        fx = FxTable({(period, c, target): r for c, r in rates.items()})
-    inputs = _inputs(defs, blocks, period, fx)
+        return workspace_fx(defs)[0]
+    target = defs.settings.reporting_currency
+    return FxTable({(p, c, target): r for p in periods for c, r in rates.items()})
+
+
+def scorecard_on(
+    engine: str, defs: Definitions, blocks: Sequence[Block], period: str, fx: FxTable
+) -> Scorecard:
+    """The test rows' scorecard of one month, computed by `engine`."""
+    inputs = month_inputs(defs, blocks, period, fx)
     if engine == "numpy":
         return build_scorecard(inputs)[0]
     columns = harmonised_columns(blocks, defs.framework, period)

@@ -81,19 +81,21 @@ def _bad(doc: YamlDocument, path: tuple[str | int, ...], message: str) -> Issue:
 
 def given_blocks(
     test: KpiTest, doc: YamlDocument, defs: Definitions, folder: Path
-) -> tuple[list[Block], list[Issue], list[Issue]]:
-    """The test's blocks, the problems of the test file itself, and the findings of its rows.
+) -> tuple[dict[str, list[Block]], list[Issue], list[Issue]]:
+    """The test's blocks by month, the problems of the test file, and the findings of its rows.
 
     Files are read and checked as `opsgov validate` reads and checks them, through the named
     profile, and their rows with errors are left out as `opsgov score --allow-invalid` leaves
     them out; rows get the site given (the profile's own site rule is kept when it finds one
     in the file).
     """
-    blocks: list[Block] = []
+    by_month: dict[str, list[Block]] = {p: [] for p in test.periods()}
     problems: list[Issue] = []
     findings: list[Issue] = []
     profiles = {p.id: p for p in defs.profiles}
     for index, given in enumerate(test.given):
+        period = given.period or test.period
+        blocks = by_month[period]
         if defs.registry.site(given.site) is None:
             problems.append(
                 make_issue(
@@ -121,14 +123,14 @@ def given_blocks(
             problems.append(make_issue("D191", what, location=doc.locate(("given", index, key))))
             continue
         display = defs.name(path)
-        read, issues = validate_with(defs, path, profile, display, test.period)
+        read, issues = validate_with(defs, path, profile, display, period)
         findings.extend(issues)
         # As `opsgov score --allow-invalid` does: rows with errors are left out.
-        kept, _ = excluding_invalid(ValidationRun(test.period, blocks=read, issues=issues))
+        kept, _ = excluding_invalid(ValidationRun(period, blocks=read, issues=issues))
         for block in kept:
             block.site[:] = [site or given.site for site in block.site]
             blocks.append(block)
-    return blocks, problems, findings
+    return by_month, problems, findings
 
 
 def sites_of(blocks: Sequence[Block]) -> set[str]:

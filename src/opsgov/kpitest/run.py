@@ -7,10 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opsgov.definitions import load_definition
+from opsgov.fx import FxTable
+from opsgov.harmonise.table import Block
 from opsgov.issues import Issue, Severity, make_issue
+from opsgov.kpitest.capacity import capacity_inputs, check_capacity, settings_of
 from opsgov.kpitest.check import CaseResult, check_expectation, check_findings
-from opsgov.kpitest.engines import scorecard_on
+from opsgov.kpitest.credits import check_credits
+from opsgov.kpitest.engines import rates_for, scorecard_on
 from opsgov.kpitest.given import given_blocks
+from opsgov.kpitest.ledgers import ledgers_on
+from opsgov.lint.kpitest_expect import check_expectations, contract_for, contracts_of, errors
 from opsgov.models.kpitest import TESTS_FOLDER, KpiTest
 from opsgov.pipeline import Definitions
 from opsgov.yamlio import YamlDocument
@@ -80,7 +86,8 @@ def _semantic(test: KpiTest, doc: YamlDocument, defs: Definitions) -> list[Issue
                 )
             )
         whole_level = e.id is None and checks == ["rows"]
-        if not whole_level and e.scope_id not in known[e.level]:
+        alone = e.credits is not None or e.capacity is not None
+        if not whole_level and not alone and e.scope_id not in known[e.level]:
             out.append(
                 make_issue(
                     "D189",
@@ -88,10 +95,14 @@ def _semantic(test: KpiTest, doc: YamlDocument, defs: Definitions) -> list[Issue
                     location=doc.locate(("expect", i, "id")),
                 )
             )
+        if e.credits is not None or e.capacity is not None:
+            continue  # checked by check_expectations
         if not checks or (e.kpi is None and set(checks) & {"value", "status", "score", "rows"}):
             what = "nothing to check" if not checks else "a value, status, score or rows needs kpi"
             out.append(make_issue("D192", f"the expectation has {what}" if not checks else what,
                                   location=doc.locate(("expect", i))))  # fmt: skip
+    settings = settings_of(defs, test.capacity)
+    out += errors(check_expectations(doc, test, defs.contracts, reg, settings))
     return out
 
 
@@ -109,7 +120,7 @@ def run_file(path: Path, defs: Definitions, engines: Sequence[str], run: KpiTest
         ]
         return
     problems = _semantic(test, doc, defs)
-    blocks, given_problems, findings = given_blocks(test, doc, defs, path.parent)
+    by_month, given_problems, findings = given_blocks(test, doc, defs, path.parent)
     problems += given_problems
     if problems:
         run.cases += [_problem(test.id, i) for i in problems]
@@ -117,30 +128,54 @@ def run_file(path: Path, defs: Definitions, engines: Sequence[str], run: KpiTest
     for i, e in enumerate(test.expect):
         if "findings" in e.checks():
             run.cases.append(check_findings(test.id, i, e, doc, findings))
-    if not any(set(e.checks()) - {"findings"} for e in test.expect):
+    if any(e.capacity for e in test.expect):
+        settings = settings_of(defs, test.capacity)
+        inputs = capacity_inputs(defs, by_month)
+        for i, e in enumerate(test.expect):
+            if e.capacity is not None:
+                period = e.capacity.period or test.period
+                run.cases += check_capacity(test.id, i, e, doc, defs, settings, inputs, period)
+    if not any(set(e.checks()) - {"findings", "capacity"} for e in test.expect):
         return
+    fx = rates_for(defs, test.periods(), test.fx)
     for engine in engines:
         try:
-            card = scorecard_on(engine, defs, blocks, test.period, test.fx)
+            _on_engine(test, doc, defs, engine, by_month, fx, run)
         except Exception as exc:  # an engine's own failure becomes the test's result
             message = str(getattr(exc, "message", exc)).splitlines()[0]
-            run.cases.append(
-                CaseResult(
-                    test.id,
-                    "scorecard",
-                    engine,
-                    doc.file,
-                    1,
-                    False,
-                    "a scorecard",
-                    "an error",
-                    "T907",
-                    message,
-                )
-            )
-            continue
+            run.cases.append(CaseResult(test.id, "scorecard", engine, doc.file, 1, False,
+                                        "a scorecard", "an error", "T907", message))  # fmt: skip
+
+
+def _on_engine(
+    test: KpiTest,
+    doc: YamlDocument,
+    defs: Definitions,
+    engine: str,
+    by_month: dict[str, list[Block]],
+    fx: FxTable,
+    run: KpiTestRun,
+) -> None:
+    """The KPI and credits checks of one test on one engine."""
+    kpi_checks = {"value", "status", "score", "rank", "rows"}
+    if any(set(e.checks()) & kpi_checks for e in test.expect if e.credits is None):
+        card = scorecard_on(engine, defs, by_month.get(test.period, []), test.period, fx)
         for i, e in enumerate(test.expect):
-            run.cases += check_expectation(test.id, i, e, doc, card, engine)
+            if e.credits is None and e.capacity is None:
+                run.cases += check_expectation(test.id, i, e, doc, card, engine)
+    wanted = [e.credits for e in test.expect if e.credits is not None]
+    if not wanted:
+        return
+    seen = contracts_of(test, defs.contracts)
+    contracts = list({c.id: c for w in wanted if (c := contract_for(w, seen))}.values())
+    ledgers = ledgers_on(engine, defs, contracts, by_month, fx)
+    for i, e in enumerate(test.expect):
+        if e.credits is not None:
+            contract = contract_for(e.credits, seen)
+            assert contract is not None  # checked before the run
+            period = e.credits.period or test.period
+            run.cases += check_credits(test.id, i, e, doc, contract, ledgers[contract.id],
+                                       period, engine)  # fmt: skip
 
 
 def run_tests(defs: Definitions, engines: Sequence[str], paths: Sequence[Path] = ()) -> KpiTestRun:

@@ -1,12 +1,19 @@
-"""KPI tests: given measure rows per site, expect KPI values, statuses, scores, ranks, findings."""
+"""KPI tests: given rows per site, expect KPI values, statuses, scores, ranks and findings.
+
+And service credits (`kpitest_expect.CreditsExpectation`) and capacity results
+(`kpitest_expect.CapacityExpectation`).
+"""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from opsgov.models.capacity import CapacitySettings
 from opsgov.models.common import Code, Definition, Slug, Text
+from opsgov.models.contract import Contract
+from opsgov.models.kpitest_expect import MONTH, CapacityExpectation, CreditsExpectation, Tolerance
 
 TestLevel = Literal["site", "vendor", "region", "global"]
 ExpectedStatus = Literal["green", "amber", "red", "insufficient_data", "no_data", "not_rated"]
@@ -14,21 +21,6 @@ ExpectedStatus = Literal["green", "amber", "red", "insufficient_data", "no_data"
 
 TESTS_FOLDER = "tests"
 """The workspace folder of KPI tests (`opsgov test` runs them; lint checks them)."""
-
-
-class Tolerance(Definition):
-    """How far a computed value may be from the expected one: absolute, relative, or both."""
-
-    absolute: float | None = Field(default=None, ge=0, description="Largest |actual - expected|.")
-    relative: float | None = Field(
-        default=None, ge=0, description="Largest |actual - expected| / |expected|."
-    )
-
-    @model_validator(mode="after")
-    def _one_given(self) -> Tolerance:
-        if self.absolute is None and self.relative is None:
-            raise ValueError("give absolute, relative or both")
-        return self
 
 
 class GivenSite(Definition):
@@ -45,6 +37,12 @@ class GivenSite(Definition):
     )
     profile: Slug | None = Field(
         default=None, description="The workspace's intake profile that reads `file`."
+    )
+    period: str | None = Field(
+        default=None,
+        pattern=MONTH,
+        description="The month of these rows, YYYY-MM (default: the test's period). Give "
+        "several months to test service credits over repeat windows, quarters and earn-back.",
     )
 
     @model_validator(mode="after")
@@ -100,6 +98,16 @@ class Expectation(Definition):
         description="Findings the given rows or files must produce (codes at cells); `[]` "
         "expects none at all.",
     )
+    credits: CreditsExpectation | None = Field(
+        default=None,
+        description="Service credits of a contract in a month, worked out from the given rows "
+        "as `opsgov credits` works them out (on every engine).",
+    )
+    capacity: CapacityExpectation | None = Field(
+        default=None,
+        description="A month's staffing requirement of a site's queue, as `opsgov capacity` "
+        "plans it (engine-independent).",
+    )
 
     @property
     def scope_id(self) -> str:
@@ -108,7 +116,7 @@ class Expectation(Definition):
 
     def checks(self) -> list[str]:
         """Which checks the expectation makes (the fields written), in a fixed order."""
-        order = ("value", "status", "score", "rank", "rows", "findings")
+        order = ("value", "status", "score", "rank", "rows", "findings", "credits", "capacity")
         return [name for name in order if name in self.model_fields_set]
 
 
@@ -120,13 +128,48 @@ class KpiTest(Definition):
     description: str = Field(default="", description="What the test pins down.")
     period: str = Field(
         default="2026-10",
-        pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
-        description="The month the rows belong to (FX rates and dates), YYYY-MM.",
+        pattern=MONTH,
+        description="The month the rows belong to (FX rates and dates), YYYY-MM; KPI values "
+        "are checked in it.",
     )
     fx: dict[str, float] | None = Field(
         default=None,
         description="Rates to the reporting currency for the test (`EUR: 1.08`), so that it "
         "does not depend on the workspace's FX file; default: that file's rates for the period.",
     )
-    given: list[GivenSite] = Field(min_length=1, description="The rows, per site.")
+    given: list[GivenSite] = Field(
+        default_factory=list,
+        description="The rows, per site (and month). Only a test of capacity results with "
+        "their volume and AHT written out may leave it out.",
+    )
+    contracts: list[Contract] = Field(
+        default_factory=list,
+        description="Contracts for this test (`kind: contract` may be left out); one with the "
+        "id of a workspace contract replaces it in the test.",
+    )
+    capacity: CapacitySettings | None = Field(
+        default=None,
+        description="Capacity settings for this test, in place of the `capacity:` section of "
+        "opsgov.yaml, so that its capacity results do not depend on the workspace's.",
+    )
     expect: list[Expectation] = Field(min_length=1, description="What must come out.")
+
+    @field_validator("contracts", mode="before")
+    @classmethod
+    def _contract_kind(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [
+                {"kind": "contract", **c} if isinstance(c, dict) and "kind" not in c else c
+                for c in value
+            ]
+        return value
+
+    @model_validator(mode="after")
+    def _rows_needed(self) -> KpiTest:
+        if not self.given and any(e.capacity is None for e in self.expect):
+            raise ValueError("give rows (`given`): only capacity expectations can do without")
+        return self
+
+    def periods(self) -> list[str]:
+        """Every month with given rows, and the test's own, in order."""
+        return sorted({self.period, *(g.period or self.period for g in self.given)})
