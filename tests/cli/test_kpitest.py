@@ -7,8 +7,6 @@ on each engine; the rest drives small tests written here whose answers are plain
 from __future__ import annotations
 
 import json
-import shutil
-import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from opsgov.definitions import load_definition
 from opsgov.models.framework import Framework
 from opsgov.models.kpitest import KpiTest
 from tests.conftest import REPO, invoke
-from tests.support import sample_month as sm
+from tests.support.kpi_tests import sample_workspace, write
 
 FRAMEWORKS = ("trust_safety", "customer_support")
 
@@ -75,17 +73,7 @@ def test_built_in_tests_pass_on_spark(spark_session: object, workspaces: dict[st
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
-    root = tmp_path / "ws"
-    shutil.copytree(sm.SAMPLE_WORKSPACE, root)
-    (root / "tests").mkdir()
-    return root
-
-
-def write(ws: Path, name: str, body: str) -> Path:
-    path = ws / "tests" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(body), "utf-8")
-    return path
+    return sample_workspace(tmp_path)
 
 
 TWO_SITES = """\

@@ -102,7 +102,7 @@ def _semantic(test: KpiTest, doc: YamlDocument, defs: Definitions) -> list[Issue
             out.append(make_issue("D192", f"the expectation has {what}" if not checks else what,
                                   location=doc.locate(("expect", i))))  # fmt: skip
     settings = settings_of(defs, test.capacity)
-    out += errors(check_expectations(doc, test, defs.contracts, reg, settings))
+    out += errors(check_expectations(doc, test, defs.contracts, reg, settings, kpis))
     return out
 
 

@@ -11,7 +11,7 @@ figure without `sl`, a month's with it, credits or capacity beside a KPI check).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 from opsgov.capacity.plan import language_shares, model_name
 from opsgov.issues import Issue, Severity, make_issue
@@ -36,10 +36,10 @@ NUMERIC_CAPACITY = frozenset({"fte", "productive_fte", "workload_hours", "servic
                               "asa", "occupancy", "p_wait", "p_abandon"})  # fmt: skip
 
 
-def contracts_of(test: KpiTest, workspace: Sequence[Contract]) -> list[Contract]:
+def contracts_of(test: KpiTest, workspace: Sequence[Contract] | None) -> list[Contract]:
     """The contracts a test sees: its own, then the workspace's whose ids it does not reuse."""
     own = {c.id for c in test.contracts}
-    return [*test.contracts, *(c for c in workspace if c.id not in own)]
+    return [*test.contracts, *(c for c in workspace or () if c.id not in own)]
 
 
 def contract_for(c: CreditsExpectation, contracts: Sequence[Contract]) -> Contract | None:
@@ -51,13 +51,15 @@ def contract_for(c: CreditsExpectation, contracts: Sequence[Contract]) -> Contra
 
 def _credits(
     doc: YamlDocument, at: PathKey, c: CreditsExpectation, period: str,
-    contracts: Sequence[Contract],
+    contracts: Sequence[Contract], known_all: bool,
 ) -> Iterator[Issue]:  # fmt: skip
     if c.contract is None and c.vendor is None:
         yield make_issue("D196", "a credits expectation names its `contract` or `vendor`",
                          location=doc.locate(at))  # fmt: skip
         return
     contract = contract_for(c, contracts)
+    if contract is None and not known_all:
+        return  # the workspace's contracts were not loaded
     if contract is None:
         key, name = ("contract", c.contract) if c.contract else ("vendor", c.vendor)
         known = [k.id if key == "contract" else k.vendor for k in contracts]
@@ -150,6 +152,17 @@ def _tolerance(
                          "passes; give `absolute`", location=where)  # fmt: skip
 
 
+def _own_contracts(doc: YamlDocument, test: KpiTest, kpis: Collection[str]) -> Iterator[Issue]:
+    for i, contract in enumerate(test.contracts):
+        for j, version in enumerate(contract.versions):
+            for k, sl in enumerate(version.service_levels):
+                if sl.kpi not in kpis:
+                    path = ("contracts", i, "versions", j, "service_levels", k, "kpi")
+                    yield make_issue("D188", f"`{sl.kpi}` is not a KPI of the framework",
+                                     location=doc.locate(path), field="kpi",
+                                     hint=did_you_mean(sl.kpi, kpis))  # fmt: skip
+
+
 def _numbers(obj: object, names: list[str]) -> list[float]:
     values = [getattr(obj, n) for n in names]
     return [float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
@@ -158,11 +171,19 @@ def _numbers(obj: object, names: list[str]) -> list[float]:
 def check_expectations(
     doc: YamlDocument,
     test: KpiTest,
-    contracts: Sequence[Contract],
+    contracts: Sequence[Contract] | None,
     registry: Registry | None,
     settings: CapacitySettings,
+    kpis: Collection[str] | None = None,
 ) -> Iterator[Issue]:
-    """D192, D196-D199 for the credits and capacity expectations and every tolerance."""
+    """D188, D192, D196-D199 for the credits and capacity expectations and every tolerance.
+
+    `contracts` are the workspace's (None: not known, so a test's references to them are not
+    checked). With the framework's `kpis`, the test's own contracts' service levels are checked
+    against them (D188).
+    """
+    if kpis is not None:
+        yield from _own_contracts(doc, test, kpis)
     seen = contracts_of(test, contracts)
     for i, e in enumerate(test.expect):
         at: PathKey = ("expect", i)
@@ -171,8 +192,9 @@ def check_expectations(
             yield make_issue("D192", "credits and capacity each stand alone in an expectation, "
                              "without a KPI's checks", location=doc.locate(at))  # fmt: skip
         if e.credits is not None:
-            yield from _credits(doc, (*at, "credits"), e.credits, e.credits.period or test.period,
-                                seen)  # fmt: skip
+            period = e.credits.period or test.period
+            yield from _credits(doc, (*at, "credits"), e.credits, period, seen,
+                                contracts is not None)  # fmt: skip
             numeric = [c for c in e.credits.checks() if c in NUMERIC_CREDITS]
             yield from _tolerance(doc, (*at, "credits"), e.credits.tolerance, numeric,
                                   _numbers(e.credits, numeric))  # fmt: skip

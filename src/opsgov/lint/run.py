@@ -16,11 +16,13 @@ from opsgov.lint.contract import check_contract
 from opsgov.lint.formulas import check_formulas
 from opsgov.lint.framework import check_overrides, check_structure, check_targets
 from opsgov.lint.kpitest import check_kpi_test
+from opsgov.lint.kpitest_expect import check_expectations
 from opsgov.lint.playbook import check_playbook_among, check_workspace_owners
 from opsgov.lint.profile import check_profile
 from opsgov.lint.registry import check_registry
 from opsgov.lint.reporting import check_reporting
 from opsgov.lint.routing import check_routing
+from opsgov.models.capacity import CapacitySettings
 from opsgov.models.common import Definition
 from opsgov.models.contract import Contract
 from opsgov.models.framework import Framework
@@ -208,6 +210,37 @@ def _contract(session: _Session, doc: YamlDocument, contract: Contract) -> Itera
     )
 
 
+def _kpi_test(
+    session: _Session, doc: YamlDocument, test: KpiTest, framework: Framework | int
+) -> Iterable[Issue]:
+    """A test's credits and capacity expectations against the workspace's contracts and settings.
+
+    Contracts only when a workspace is linted: alone, a test's references to the workspace's
+    contracts cannot be checked.
+    """
+    settings = _only(session, Workspace)
+    registry = _only(session, Registry)
+    contracts = [ld.definition for ld in session.loaded.values()
+                 if isinstance(ld.definition, Contract)]  # fmt: skip
+    workspace = settings if isinstance(settings, Workspace) else None
+    if test.capacity is not None:  # the test's own settings, checked as opsgov.yaml's are
+        yield from check_capacity(
+            doc,
+            test.capacity,
+            registry if isinstance(registry, Registry) else None,
+            framework if isinstance(framework, Framework) else None,
+            None,
+        )
+    yield from check_expectations(
+        doc,
+        test,
+        contracts if workspace is not None else None,
+        registry if isinstance(registry, Registry) else None,
+        test.capacity or (workspace.capacity if workspace else None) or CapacitySettings(),
+        [k.id for k in framework.kpis] if isinstance(framework, Framework) else None,
+    )
+
+
 def _one_contract_per_vendor(session: _Session) -> Iterable[Issue]:
     first: dict[str, str] = {}
     for path, loaded in session.loaded.items():
@@ -322,6 +355,7 @@ def lint_files(files: Sequence[Path]) -> Linted:
             framework = _framework_of(session, path)
             if isinstance(framework, Framework):
                 session.issues.extend(check_kpi_test(doc, definition, framework))
+            session.issues.extend(_kpi_test(session, doc, definition, framework))
         elif isinstance(definition, Playbook):
             others = [ld.definition for ld in session.loaded.values()]
             session.issues.extend(check_playbook_among(doc, definition, others))
