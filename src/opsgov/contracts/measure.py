@@ -132,16 +132,26 @@ class Measurer:
         if key not in self._cache:
             version = self.contract.version_for(period)
             days = frozenset() if billing else frozenset(self.excluded_days(version, period))
-            local = data.local(scope.languages, days, bool(scope.queues))
-            self._cache[key] = score_scope(
-                data.inputs,
-                local,
-                scope_id=self.contract.vendor,
-                name=self.contract.name,
-                sites=self.sites(scope),
-                queues=scope.queues,
-            )
+            self._cache[key] = self.measure(scope, period, data, days)
         return self._cache[key]
+
+    def measure(
+        self,
+        scope: ContractScope,
+        period: str,
+        data: MonthData,
+        days: frozenset[tuple[str, int]],
+    ) -> ScopeResult:
+        """The scope's month, with `days` (site, day ordinal) left out; cached by `scope`."""
+        local = data.local(scope.languages, days, bool(scope.queues))
+        return score_scope(
+            data.inputs,
+            local,
+            scope_id=self.contract.vendor,
+            name=self.contract.name,
+            sites=self.sites(scope),
+            queues=scope.queues,
+        )
 
     def billing(self, scope: ContractScope, period: str) -> dict[str, float | None]:
         """The scope's measures for billing: force-majeure days are still billed."""

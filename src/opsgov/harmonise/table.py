@@ -67,9 +67,8 @@ class Block:
     def __len__(self) -> int:
         return int(self.rows.shape[0])
 
-    def without_rows(self, rows: set[int]) -> Block:
-        """A copy without the given sheet rows (rows with errors, under --allow-invalid)."""
-        keep = ~np.isin(self.rows, np.fromiter(rows, dtype=np.int64, count=len(rows)))
+    def take(self, keep: BoolArray) -> Block:
+        """A copy of the rows where `keep` is true (no omitted findings carried over)."""
         picked = np.flatnonzero(keep).tolist()
         return Block(
             source=self.source,
@@ -83,9 +82,15 @@ class Block:
             blanks={m: v[keep] for m, v in self.blanks.items()},
             derived=self.derived,
             bases=self.bases,
-            omitted=self.omitted,
-            omitted_error_rows=self.omitted_error_rows - rows,
         )
+
+    def without_rows(self, rows: set[int]) -> Block:
+        """A copy without the given sheet rows (rows with errors, under --allow-invalid)."""
+        keep = ~np.isin(self.rows, np.fromiter(rows, dtype=np.int64, count=len(rows)))
+        kept = self.take(keep)
+        kept.omitted = self.omitted
+        kept.omitted_error_rows = self.omitted_error_rows - rows
+        return kept
 
     def date_of(self, index: int) -> dt.date | None:
         """The date of row `index`, if it has one."""

@@ -18,7 +18,7 @@ import numpy as np
 from opsgov.contracts.ledger import contract_ledger
 from opsgov.contracts.measure import LANGUAGE, Measurer, MonthData
 from opsgov.fx import FxTable
-from opsgov.harmonise.table import Block, BoolArray
+from opsgov.harmonise.table import Block
 from opsgov.kpitest.engines import month_inputs, scorecard_on
 from opsgov.models.contract import Contract, ContractScope
 from opsgov.models.credits import MonthCredits
@@ -55,25 +55,8 @@ def scope_rows(
         if keep.all():
             out.append(block)
         elif keep.any():
-            out.append(_subset(block, keep))
+            out.append(block.take(keep))
     return out
-
-
-def _subset(block: Block, keep: BoolArray) -> Block:
-    picked = np.flatnonzero(keep).tolist()
-    return Block(
-        source=block.source,
-        rows=block.rows[keep],
-        site=[block.site[i] for i in picked],
-        date=block.date[keep],
-        queue=[block.queue[i] for i in picked],
-        measures={m: v[keep] for m, v in block.measures.items()},
-        categories={c: [v[i] for i in picked] for c, v in block.categories.items()},
-        keys={k: [v[i] for i in picked] for k, v in block.keys.items()},
-        blanks={m: v[keep] for m, v in block.blanks.items()},
-        derived=block.derived,
-        bases=block.bases,
-    )
 
 
 class EngineMeasurer(Measurer):
@@ -85,31 +68,23 @@ class EngineMeasurer(Measurer):
         super().__init__(contract, months)
         self._card_of = card_of
 
-    def scope(
-        self, scope: ContractScope, period: str, *, billing: bool = False
-    ) -> ScopeResult | None:
-        """The scope's month on the engine (force-majeure days kept for billing)."""
-        data = self.months.get(period)
-        if data is None:
-            return None
-        key = (scope.model_dump_json(), period, billing)
-        if key not in self._cache:
-            version = self.contract.version_for(period)
-            days = set() if billing else self.excluded_days(version, period)
-            sites = self.sites(scope)
-            rows = scope_rows(
-                data.inputs.blocks, set(sites), set(scope.queues), set(scope.languages), days
-            )
-            if not any(len(b) for b in rows):  # nothing to hand the engine: no value
-                self._cache[key] = score_scope(
-                    data.inputs, {}, scope_id=self.contract.vendor, name="", sites=sites
-                )
-            else:
-                card = self._card_of(rows, period)
-                found = card.scope("global", "global", None)
-                assert found is not None
-                self._cache[key] = found
-        return self._cache[key]
+    def measure(
+        self,
+        scope: ContractScope,
+        period: str,
+        data: MonthData,
+        days: frozenset[tuple[str, int]],
+    ) -> ScopeResult:
+        """The scope's month on the engine: its rows only, `days` left out."""
+        sites = self.sites(scope)
+        rows = scope_rows(
+            data.inputs.blocks, set(sites), set(scope.queues), set(scope.languages), set(days)
+        )
+        if not any(len(b) for b in rows):  # nothing to hand the engine: no value
+            return score_scope(data.inputs, {}, scope_id=self.contract.vendor, name="", sites=sites)
+        found = self._card_of(rows, period).scope("global", "global", None)
+        assert found is not None
+        return found
 
 
 def ledgers_on(
