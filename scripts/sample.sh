@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The main job on the bundled sample data, from a fresh machine with only Python 3.11+ and pip:
-# creates .venv, installs opsgov, then checks the sample workspace's definitions, validates its
-# October 2026 month, scores its thirteen months (2025-10 to 2026-10) into the history, writes
-# the reports a reader gets (governance pack, vendor QBR, executive dashboard), plans capacity
-# and shows what validate finds in a flawed submission.
+# creates .venv, installs opsgov, then checks the sample workspace's definitions, runs its KPI
+# tests, validates its October 2026 month, scores its thirteen months (2025-10 to 2026-10) into
+# the history, writes the reports a reader gets (governance pack, vendor QBR, executive
+# dashboard), plans capacity and shows what validate finds in a flawed submission.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +17,9 @@ cd sample_data
 OPSGOV=../.venv/bin/opsgov
 echo "==> opsgov lint: the sample workspace's framework, registry, settings and intake profiles"
 $OPSGOV lint
+echo
+echo "==> opsgov test: the workspace's KPI tests (overrides, a vendor's layout, credits, capacity)"
+$OPSGOV test
 echo
 echo "==> opsgov validate --period 2026-10: eleven files from eight sites in seven layouts"
 $OPSGOV validate --period 2026-10

@@ -47,6 +47,7 @@ def _files(name: str, framework: str, today: dt.date) -> dict[str, str]:
             "$schema=../../../schemas/", "$schema=../schemas/", 1
         )
         files[f"tests/{test.name}"] = text
+    files["tests/example_bpo_credits_and_capacity.yaml"] = filled("contract_test.yaml")
     for kind in KINDS:
         files[f"schemas/{kind}.schema.json"] = schema_text(kind)
     return files

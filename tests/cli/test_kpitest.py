@@ -53,14 +53,35 @@ def test_each_built_in_framework_ships_tests_of_every_kpi(name: str) -> None:
 def test_built_in_tests_pass_on_each_engine(
     workspaces: dict[str, Path], name: str, engine: str
 ) -> None:
+    shipped = [p.name for p in (REPO / "frameworks" / "tests" / name).iterdir()]
     assert sorted(p.name for p in (workspaces[name] / "tests").iterdir()) == sorted(
-        p.name for p in (REPO / "frameworks" / "tests" / name).iterdir()
+        [*shipped, "example_bpo_credits_and_capacity.yaml"]
     )
     result = invoke(["test", "-w", str(workspaces[name]), "--engine", engine, "-f", "json"])
     body = json.loads(result.stdout)
     assert body["summary"]["failed"] == 0, [c for c in body["cases"] if not c["passed"]]
     assert body["engines"] == [engine]
     assert body["summary"]["passed"] >= len(_kpis_in(workspaces[name] / "tests"))
+
+
+def test_the_init_example_catches_a_changed_contract(tmp_path: Path) -> None:
+    # Turnaround's allocation cut from 60 % to 50 % of the 230.00 at risk: September's credit
+    # is 115.00, not 138.00, and October's 1.5 x 115.00 = 172.50, not 207.00.
+    root = tmp_path / "ws"
+    invoke(["init", str(root), "-q"])
+    contract = root / "contracts" / "example_bpo.yaml"
+    text = contract.read_text("utf-8")
+    assert "allocation: 0.60" in text
+    contract.write_text(text.replace("allocation: 0.60", "allocation: 0.50", 1), "utf-8")
+    result = invoke(["test", "-w", str(root), "--engine", "numpy", "-f", "json"], code=1)
+    failed = [c for c in json.loads(result.stdout)["cases"] if not c["passed"]]
+    assert {c["file"] for c in failed} == {"tests/example_bpo_credits_and_capacity.yaml"}
+    amounts = sorted((c["expected"], c["actual"]) for c in failed)
+    assert amounts == [
+        ("138.00 USD", "115.00 USD"),
+        ("207.00 USD", "172.50 USD"),
+        ("turnaround=207.00 USD", "turnaround=172.50 USD"),  # the rows of credits
+    ]
 
 
 def test_built_in_tests_pass_on_spark(spark_session: object, workspaces: dict[str, Path]) -> None:

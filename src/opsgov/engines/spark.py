@@ -24,6 +24,9 @@ LOCAL_CONF = {
 }
 """Settings for a local session: no UI, loopback only, few shuffle partitions."""
 
+LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
+"""Logging of a local session: errors only, so start-up notices stay off the console."""
+
 
 def session(master: str | None = None) -> Any:
     """The active SparkSession, or a new one on `master` (default `local[1]`)."""
@@ -40,6 +43,8 @@ def session(master: str | None = None) -> Any:
     if master is None or master.startswith("local"):
         for key, value in LOCAL_CONF.items():
             builder = builder.config(key, value)
+        logging = f"-Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}"
+        builder = builder.config("spark.driver.extraJavaOptions", logging)
     try:
         spark = builder.getOrCreate()
     except Exception as exc:  # Java missing or the master unreachable
