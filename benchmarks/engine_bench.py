@@ -41,7 +41,7 @@ DATA = HERE / ".data"
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from validate_bench import PROFILE, SITES, make_workspace  # noqa: E402
+from validate_bench import PROFILE, SITES, compile_opsgov, make_workspace  # noqa: E402
 
 MEASURES = [
     "items_handled", "handle_seconds", "items_sla_eligible", "items_within_sla", "qa_audited",
@@ -118,9 +118,9 @@ def make_scale_workspace() -> Path:
     )
     for name in ("registry.yaml", "fx_rates.csv"):
         shutil.copy(REPO / "sample_data" / name, root / name)
-    # init's example contract and profile name a vendor of its own registry, not the sample's
-    shutil.rmtree(root / "contracts", ignore_errors=True)
-    shutil.rmtree(root / "profiles", ignore_errors=True)
+    # init's example contract, profile and KPI tests name a vendor of its own registry
+    for example in ("contracts", "profiles", "tests"):
+        shutil.rmtree(root / example, ignore_errors=True)
     (root / "profiles").mkdir()
     (root / "profiles" / "agent_day.yaml").write_text(PROFILE)
     return root
@@ -243,7 +243,8 @@ def agreement(rows: int) -> int:
     DATA.mkdir(exist_ok=True)
     root = DATA / f"ws_{rows}"
     make_workspace(root, rows)
-    shutil.rmtree(root / "contracts", ignore_errors=True)  # init's example names its own vendor
+    for example in ("contracts", "tests"):  # init's examples name a vendor of their own
+        shutil.rmtree(root / example, ignore_errors=True)
     defs = load_definitions(root)
     started = time.perf_counter()
     numpy_card = score(defs, period="2026-10", report_date="2026-10-31").card
@@ -283,6 +284,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--agreement", action="store_true", help="Compare the engines at 1M.")
     args = parser.parse_args()
+    compile_opsgov()
     DATA.mkdir(exist_ok=True)
     if args.agreement:
         sys.exit(agreement(args.rows[0] if args.rows != [1_000_000, 10_000_000] else 1_000_000))

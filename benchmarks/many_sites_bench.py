@@ -39,6 +39,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DATA = HERE / ".data"
 REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from validate_bench import compile_opsgov  # noqa: E402
+
 PERIOD = "2026-10"
 LAYOUT = "v1"
 """Bumped when the generated workspace changes, so that a cached one is rebuilt."""
@@ -304,6 +308,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
+    compile_opsgov()
     DATA.mkdir(exist_ok=True)
     results: dict[int, dict[str, float]] = {}
     for count in args.sites:
