@@ -40,16 +40,16 @@ FORMAT = b"opsgov definitions cache 1\n"
 """The first line of every entry; changed when the layout of an entry changes."""
 
 
-def cache_dir() -> Path | None:
-    """The folder of definition caches, or None when the cache is off."""
+def cache_dir(kind: str = "definitions") -> Path | None:
+    """The folder of one kind of opsgov cache (`definitions`, `templates`), or None when off."""
     if os.environ.get("OPSGOV_NO_CACHE", "") not in ("", "0"):
         return None
     base = os.environ.get("OPSGOV_CACHE_DIR")
     if base:
-        return Path(base) / "definitions"
+        return Path(base) / kind
     xdg = os.environ.get("XDG_CACHE_HOME")
     home = Path(xdg) if xdg else Path.home() / ".cache"
-    return home / "opsgov" / "definitions"
+    return home / "opsgov" / kind
 
 
 def load(root: Path, files: Sequence[Path]) -> object | None:
@@ -65,7 +65,7 @@ def load(root: Path, files: Sequence[Path]) -> object | None:
     try:
         with entry.open("rb") as fh:
             info = os.fstat(fh.fileno())
-            if not _trusted(info):
+            if not trusted(info):
                 return None
             data = fh.read()
     except OSError:
@@ -128,7 +128,7 @@ def _entry(root: Path) -> Path | None:
     return folder / f"{hashlib.sha256(where).hexdigest()[:40]}.pickle"
 
 
-def _trusted(info: os.stat_result) -> bool:
+def trusted(info: os.stat_result) -> bool:
     """Whether an entry is a regular file of this user that nobody else may write."""
     if not stat.S_ISREG(info.st_mode) or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         return False
@@ -137,11 +137,11 @@ def _trusted(info: os.stat_result) -> bool:
 
 
 def _key(root: Path, files: Sequence[Path]) -> tuple[object, ...]:
-    return (_code(), str(root.resolve()), os.getcwd(), tuple(str(p) for p in files))
+    return (code_version(), str(root.resolve()), os.getcwd(), tuple(str(p) for p in files))
 
 
 @cache
-def _code() -> str:
+def code_version() -> str:
     """This opsgov and Python: the version, and each of opsgov's files' size and time."""
     digest = hashlib.sha256(f"{opsgov.__version__}\0{sys.version}".encode())
     package = Path(opsgov.__file__).parent

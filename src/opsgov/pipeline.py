@@ -29,6 +29,7 @@ from opsgov.models.profile import Profile
 from opsgov.models.registry import Registry, Site
 from opsgov.models.results import FileRead, Scorecard
 from opsgov.models.workspace import Workspace
+from opsgov.playbooks.library import Library
 from opsgov.playbooks.triggers import workspace_triggers
 from opsgov.route import choose_sheets, csv_options, forced, isolated, relocate, route
 from opsgov.score.card import ScoreInputs, build_scorecard
@@ -55,6 +56,8 @@ class Definitions:
     registry: Registry
     profiles: tuple[Profile, ...]
     contracts: tuple[Contract, ...] = ()
+    playbooks: Library | None = None
+    """The workspace's playbook library (its folder, then the built-ins), as linting read it."""
 
     def name(self, path: Path) -> str:
         """A file as reports name it: relative to the workspace when inside it.
@@ -124,7 +127,8 @@ def load_definitions(root: Path) -> Definitions:
     assert isinstance(registry, Registry)
     profiles = _folder(root / settings.profiles, Profile, linted)
     contracts = _folder(root / settings.contracts, Contract, linted)
-    return Definitions(root, settings, framework, registry, profiles, contracts)
+    library = linted.libraries.get(root.resolve())
+    return Definitions(root, settings, framework, registry, profiles, contracts, library)
 
 
 @dataclass
@@ -577,7 +581,13 @@ def score(
     card, issues = _card(defs, run, period, report_date, prior)
     refuse_errors(period, issues, allow_invalid)
     fired = workspace_triggers(
-        defs.root, defs.settings, defs.registry, card, prior, playbook_dir=playbook_dir
+        defs.root,
+        defs.settings,
+        defs.registry,
+        card,
+        prior,
+        playbook_dir=playbook_dir,
+        library=defs.playbooks,
     )
     card = card.model_copy(update={"playbooks": fired})
     return ScoreRun(card=card, validation=run, issues=issues)

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,30 @@ def test_a_global_trigger_fires_on_the_whole_operation(tmp_path: Path) -> None:
     assert [p["scope"] for p in listed if p["playbook"] == "global_review"] == ["global"]
     without = json.loads(invoke(["playbook", "triggers", *base, "-f", "json"]).stdout)
     assert not [p for p in without if p["playbook"] == "global_review"]
+
+
+def test_score_fires_the_workspace_playbooks_as_they_are_now(tmp_path: Path) -> None:
+    """The workspace's library comes with its cached definitions: an edit is never missed."""
+    ws = tmp_path / "ws"
+    shutil.copytree(SAMPLE, ws, ignore=shutil.ignore_patterns("out", "*.sqlite*", "tests"))
+    (ws / "playbooks").mkdir()
+    review = ws / "playbooks" / "global_review.yaml"
+    args = ["score", "--period", "2026-10", "-w", str(ws), "--no-history", "-q"]
+
+    def fired(out: str) -> list[str]:
+        invoke([*args, "--out", str(tmp_path / out)])
+        card = read_card(tmp_path / out)
+        return [p["scope"] for p in card["playbooks"] if p["playbook"] == "global_review"]
+
+    assert fired("none") == []
+    review.write_text(GLOBAL_RED, "utf-8")
+    assert fired("red") == ["global"]
+    assert fired("again") == ["global"]
+    launch = "{type: site_status, site_status: launching}"
+    review.write_text(
+        GLOBAL_RED.replace("{type: kpi, kpi: composite, status: red, level: global}", launch),
+        "utf-8",
+    )
+    assert fired("launching") == ["CAI1"]  # the sample's one launching site
+    review.unlink()
+    assert fired("gone") == []

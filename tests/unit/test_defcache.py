@@ -159,7 +159,7 @@ def test_another_opsgov_does_not_use_the_entry(
 ) -> None:
     _lint()
     calls = _relinted(monkeypatch)
-    monkeypatch.setattr(defcache, "_code", lambda: "another version")
+    monkeypatch.setattr(defcache, "code_version", lambda: "another version")
     _lint()
     assert calls == [1]
 

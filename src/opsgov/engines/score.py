@@ -240,7 +240,13 @@ def score_table(
         card, issues = _card(defs, month, manifest, fx, period, report_date, prior, fx_issues)
     refuse_errors(period, issues, allow_invalid)
     fired = workspace_triggers(
-        defs.root, defs.settings, defs.registry, card, prior, playbook_dir=playbook_dir
+        defs.root,
+        defs.settings,
+        defs.registry,
+        card,
+        prior,
+        playbook_dir=playbook_dir,
+        library=defs.playbooks,
     )
     card = card.model_copy(update={"playbooks": fired})
     return ScoreRun(card=card, validation=ValidationRun(period=period), issues=issues)

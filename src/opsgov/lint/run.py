@@ -31,7 +31,7 @@ from opsgov.models.playbook import Playbook
 from opsgov.models.profile import Profile
 from opsgov.models.registry import Registry
 from opsgov.models.workspace import Workspace
-from opsgov.playbooks.library import load_library, playbook_files, search_dirs
+from opsgov.playbooks.library import Library, load_library, playbook_files, search_dirs
 from opsgov.reference import is_currency
 from opsgov.report import FindingsReport
 from opsgov.resources import builtin_frameworks
@@ -66,6 +66,8 @@ class _Session:
     pairs: dict[Path, Path] = field(default_factory=dict)  # framework -> registry
     profile_dirs: dict[Path, Path] = field(default_factory=dict)
     """A workspace's profiles folder -> the framework its `opsgov.yaml` names."""
+    libraries: dict[Path, Library] = field(default_factory=dict)
+    """A workspace folder (resolved) -> its playbook library (its own folder, the built-ins)."""
 
     def load(
         self, path: Path, display: str | None = None, expect: str | None = None
@@ -140,8 +142,9 @@ def _workspace_refs(session: _Session, path: Path, loaded: Loaded[Definition]) -
         )
     others = [ld.definition for ld in session.loaded.values()]
     session.issues.extend(check_workspace_owners(doc, settings, others))
+    library = load_library(search_dirs(None, root, settings))
+    session.libraries[root.resolve()] = library
     if settings.capacity is not None:
-        library = load_library(search_dirs(None, root, settings))
         session.issues.extend(
             check_capacity(
                 doc,
@@ -288,6 +291,8 @@ class Linted:
     """Each definition file loaded (resolved path) and its model, None where it has errors."""
     read: tuple[Path, ...]
     """Every file the findings depend on: the definitions, the FX rates, playbook libraries."""
+    libraries: dict[Path, Library] = field(default_factory=dict)
+    """Each workspace folder (resolved) -> its playbook library, as scoring's triggers read it."""
 
 
 def lint_files(files: Sequence[Path]) -> Linted:
@@ -374,16 +379,19 @@ def lint_files(files: Sequence[Path]) -> Linted:
     report = FindingsReport.build("lint", list(session.display.values()), session.issues)
     read = [*session.display, *_libraries(session)]
     return Linted(
-        report, {p: ld.definition for p, ld in session.loaded.items()}, tuple(dict.fromkeys(read))
+        report,
+        {p: ld.definition for p, ld in session.loaded.items()},
+        tuple(dict.fromkeys(read)),
+        session.libraries,
     )
 
 
 def _libraries(session: _Session) -> list[Path]:
-    """The playbook files a workspace's capacity settings were checked against."""
+    """The playbook files of each workspace's library (capacity settings are checked against it)."""
     found: list[Path] = []
     for path, loaded in session.loaded.items():
         settings = loaded.definition
-        if isinstance(settings, Workspace) and settings.capacity is not None:
+        if isinstance(settings, Workspace):
             for _, folder in search_dirs(None, path.parent, settings):
                 found.extend(p.resolve() for p in playbook_files(folder))
     return found

@@ -27,7 +27,7 @@ from opsgov.models.results import (
     TriggeredPlaybook,
 )
 from opsgov.models.workspace import Workspace
-from opsgov.playbooks.library import load_library, search_dirs
+from opsgov.playbooks.library import Library, load_library, search_dirs
 from opsgov.playbooks.resolve import not_applicable
 
 _RANK = {"green": 0, "amber": 1, "red": 2}
@@ -232,13 +232,16 @@ def workspace_triggers(
     previous: Scorecard | None,
     *,
     playbook_dir: Path | None = None,
+    library: Library | None = None,
 ) -> list[TriggeredPlaybook]:
     """The playbooks (`playbook_dir`'s, the workspace's, then the built-ins) a month fires.
 
-    History: `previous` (the month before, just scored from the inbox), then the stored
-    `scorecard.json` of earlier months in the workspace's outputs.
+    `library` is the workspace's and the built-ins, already loaded (used when there is no
+    `playbook_dir`). History: `previous` (the month before, just scored from the inbox), then
+    the stored `scorecard.json` of earlier months in the workspace's outputs.
     """
-    library = load_library(search_dirs(playbook_dir, root, settings))
+    if library is None or playbook_dir is not None:
+        library = load_library(search_dirs(playbook_dir, root, settings))
     playbooks = library.all()
     known = [previous] if previous is not None else []
     depth = history_depth(playbooks)

@@ -29,6 +29,7 @@ from opsgov.render.formatting import (
     format_value,
     md_text,
 )
+from opsgov.render.tplcache import template_cache
 from opsgov.resources import builtin_dir
 from opsgov.score.coverage import describe
 
@@ -132,6 +133,7 @@ def environment(template_dirs: Sequence[Path] = ()) -> BoundedSandbox:
     )
     env = BoundedSandbox(
         loader=loader,
+        bytecode_cache=template_cache(),
         autoescape=_autoescape,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
