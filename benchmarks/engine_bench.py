@@ -49,6 +49,8 @@ MEASURES = [
     "in_adherence_seconds", "scheduled_seconds", "sensitive_exposure_seconds",
 ]  # fmt: skip
 HEADERS = {m: f"{m} (s)" for m in MEASURES}
+WORKSPACE_LAYOUT = "2"
+"""Bumped when the scale workspace changes, so that a cached one is rebuilt."""
 
 
 def make_parquet(rows: int) -> Path:
@@ -109,8 +111,10 @@ def make_parquet(rows: int) -> Path:
 def make_scale_workspace() -> Path:
     """A workspace (sample registry and FX rates, the built-in framework) to score from."""
     root = DATA / "ws_engine"
-    if (root / "opsgov.yaml").is_file():
+    stamp = root / "layout.txt"
+    if stamp.is_file() and stamp.read_text() == WORKSPACE_LAYOUT:
         return root
+    shutil.rmtree(root, ignore_errors=True)
     subprocess.run([sys.executable, "-m", "opsgov", "init", str(root), "-q"], check=True)
     settings = (root / "opsgov.yaml").read_text()
     (root / "opsgov.yaml").write_text(
@@ -123,6 +127,7 @@ def make_scale_workspace() -> Path:
         shutil.rmtree(root / example, ignore_errors=True)
     (root / "profiles").mkdir()
     (root / "profiles" / "agent_day.yaml").write_text(PROFILE)
+    stamp.write_text(WORKSPACE_LAYOUT)
     return root
 
 
