@@ -23,7 +23,7 @@ from opsgov.outputset import write_set
 from opsgov.pipeline import load_definitions, score
 from opsgov.render.env import environment, template_failure
 from opsgov.render.formatting import STATUS_LABEL, format_score, invalid_banner
-from opsgov.render.outputs import OUTPUTS
+from opsgov.render.outputs import OUTPUTS, prepare_xlsx
 from opsgov.report import findings_phrase
 from opsgov.workspace import display_path
 
@@ -149,6 +149,7 @@ def score_command(
     report_date = check_report_date(report_date, period)
     root = workspace_root(workspace)
     defs = load_definitions(root)
+    prepare_xlsx()
     if engine is Engine.auto:
         tables = parquet is not None or defs.settings.warehouse is not None
         engine = Engine.duckdb if tables else Engine.numpy

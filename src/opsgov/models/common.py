@@ -18,7 +18,7 @@ class Definition(BaseModel):
     Strict types mean `required: yes` or `target: "95"` are reported, never silently converted.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 def _slug(value: str) -> str:

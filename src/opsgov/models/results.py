@@ -26,7 +26,7 @@ Status = Literal[
 class Result(BaseModel):
     """Base of result models: immutable, no unknown keys."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Target(Result):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 from collections.abc import Callable
 
 from jinja2 import Environment
@@ -55,6 +57,21 @@ def render_xlsx(card: Scorecard, env: Environment) -> bytes:
     from opsgov.render.xlsx import render_xlsx as render
 
     return render(card, env)
+
+
+def prepare_xlsx() -> None:
+    """Import the workbook writer on a thread of its own, while the month is being scored.
+
+    openpyxl takes about 0.2 s to import; an engine's scan or a forked read leaves the
+    interpreter idle meanwhile, so the import costs no wall time there. A failure is left to
+    `render_xlsx`, which imports the same modules (waiting for this import if it is running).
+    """
+
+    def load() -> None:
+        with contextlib.suppress(Exception):
+            import opsgov.render.xlsx  # noqa: F401
+
+    threading.Thread(target=load, name="opsgov-prepare-xlsx", daemon=True).start()
 
 
 OUTPUTS: dict[str, Renderer] = {
