@@ -419,6 +419,9 @@ def measure(fmt: str, rows: int, repeat: int) -> dict[str, object]:
     root = DATA / f"ws_{fmt}_{rows}"
     path = make_workspace(root, rows, fmt)
     programs = {name: body for name, (module, body) in BASELINES[fmt].items() if _available(module)}
+    for name, (module, _) in BASELINES[fmt].items():
+        if name not in programs:  # a missing peer would make a slower one "the fastest"
+            print(f"{name}: not installed (pip install {module}); left out", file=sys.stderr)
     if rows > LIMIT_ROWS:
         programs["opsgov validate (limits raised)"] = VALIDATE_LARGE
     else:
