@@ -16,7 +16,7 @@ from opsgov.definitions import load_definition
 from opsgov.models.framework import Framework
 from opsgov.models.kpitest import KpiTest
 from tests.conftest import REPO, invoke
-from tests.support.kpi_tests import sample_workspace, write
+from tests.support.kpi_tests import run_json, sample_workspace, write
 
 FRAMEWORKS = ("trust_safety", "customer_support")
 
@@ -244,3 +244,33 @@ def test_no_tests_is_a_warning_not_a_failure(ws: Path) -> None:
     result = invoke(["test", "-w", str(ws), "--engine", "numpy"])
     assert "D193" in result.stdout
     assert "0 passed, 0 failed" in result.stdout
+
+
+def test_a_kpi_on_site_keyed_figures_is_not_by_queue_in_a_queue_view(ws: Path) -> None:
+    write(ws, "queues.yaml", """\
+        kind: kpi_test
+        id: site_keyed
+        period: "2026-10"
+        given:
+          - site: MNL1
+            rows:
+              - {date: "2026-10-01", queue: general, items_handled: 100, handle_seconds: 30000}
+              - {date: "2026-10-31", hc_avg: 50, leavers: 2}
+        expect:
+          - {kpi: attrition_m, level: site, id: MNL1, value: 0.04, status: amber}
+          - {kpi: attrition_m, level: site, id: MNL1, queue: general, value: null,
+             status: not_by_queue}
+          - {kpi: aht, level: site, id: MNL1, queue: general, value: 300}
+    """)  # fmt: skip
+    # 2 leavers over an average headcount of 50 (amber: over 3 %, within 4.5 %); a headcount
+    # file has no queue, so no queue's view can hold the KPI; the daily rows can.
+    for engine in ("numpy", "duckdb"):
+        body = run_json(ws, engine)
+        checks = [(c["name"], c["passed"]) for c in body["cases"]]
+        assert checks == [
+            ("expect[0] value of attrition_m at site MNL1", True),
+            ("expect[0] status of attrition_m at site MNL1", True),
+            ("expect[1] value of attrition_m at site MNL1 queue general", True),
+            ("expect[1] status of attrition_m at site MNL1 queue general", True),
+            ("expect[2] value of aht at site MNL1 queue general", True),
+        ], engine

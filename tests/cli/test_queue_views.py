@@ -105,3 +105,35 @@ def test_the_page_shows_the_all_queues_column_and_says_what_is_not_split(out: Pa
     assert headers[-1] == ALL
     note = " ".join(section.text().split())
     assert "Not split by queue" in note and "cost_total" in note
+
+
+SITE_ONLY_KPIS = [  # each needs headcount, cost or compliance figures: files keyed by site
+    "attrition_m",
+    "wb_participation",
+    "cost_per_case",
+    "cost_per_prod_hour",
+    "control_pass_rate",
+    "critical_findings",
+    "findings_overdue",
+]
+
+
+def test_a_kpi_no_queue_can_have_reads_not_by_queue_in_every_queue_view(card: Scorecard) -> None:
+    queue_scopes = [s for s in card.scopes if s.queue is not None]
+    assert queue_scopes
+    for scope in queue_scopes:
+        marked = [k.kpi for k in scope.kpis if k.status == "not_by_queue"]
+        assert marked == SITE_ONLY_KPIS, (scope.level, scope.id, scope.queue)
+        aht = scope.kpi("aht")
+        assert aht is not None and aht.value is not None and aht.status != "not_by_queue"
+    for scope in [*card.unsplit, *(s for s in card.scopes if s.queue is None)]:
+        assert not [k.kpi for k in scope.kpis if k.status == "not_by_queue"], scope.id
+        attrition = scope.kpi("attrition_m")
+        assert attrition is not None and attrition.value is not None, scope.id
+
+
+def test_the_page_says_not_by_queue_rather_than_no_data(out: Path) -> None:
+    page = parse_html((out / "scorecard.html").read_text("utf-8"))
+    section = next(s for s in page.find_all("section") if s.attrs.get("id") == "queues")
+    text = " ".join(section.text().split())
+    assert "Not by queue" in text

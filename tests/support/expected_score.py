@@ -46,6 +46,11 @@ RATED: Final = frozenset({"green", "amber", "red"})
 PER_SITE: Final = frozenset({"critical_findings", "findings_overdue"})
 """Count KPIs whose thresholds are set for one site: above site level they are rated per
 reporting site."""
+SITE_KEYED: Final = frozenset(
+    m for layout in sm.MONTHLY_LAYOUTS for m in sm.LAYOUT_MEASURES[layout]
+)
+"""Measures of the monthly HR, finance and compliance files, keyed by site: no queue has them,
+so a KPI that needs one is `not_by_queue` in every queue's view."""
 QUEUELESS_LAYOUTS: Final = frozenset({sm.LATAM_CX})
 """Layouts without a queue column (each LatAm CX site works one queue): their sites' rows carry
 no queue, so they have no per-queue scopes."""
@@ -478,6 +483,8 @@ def score_scope(
         held = reported or {site: set(p) for site, p in parts.items()}
         if value is None and parts and not any(set(needs) <= held[site] for site in parts):
             status = "not_reported"  # no site's files hold every measure the KPI needs
+        if value is None and queue is not None and set(needs) & SITE_KEYED:
+            status = "not_by_queue"  # it needs a figure that only files keyed by site hold
         points = (
             linear_score(kpi.direction, rated, t)
             if kpi.category is not None and kpi.weight > 0 and status in RATED and rated is not None

@@ -16,7 +16,9 @@ from opsgov.models.contract import Contract
 from opsgov.models.kpitest_expect import MONTH, CapacityExpectation, CreditsExpectation, Tolerance
 
 TestLevel = Literal["site", "vendor", "region", "global"]
-ExpectedStatus = Literal["green", "amber", "red", "insufficient_data", "no_data", "not_rated"]
+ExpectedStatus = Literal[
+    "green", "amber", "red", "insufficient_data", "no_data", "not_by_queue", "not_rated"
+]
 
 
 TESTS_FOLDER = "tests"

@@ -19,7 +19,14 @@ SCORECARD_SCHEMA_VERSION = STORED_VERSION
 
 Level = Literal["site", "vendor", "region", "global"]
 Status = Literal[
-    "green", "amber", "red", "insufficient_data", "no_data", "not_reported", "not_rated"
+    "green",
+    "amber",
+    "red",
+    "insufficient_data",
+    "no_data",
+    "not_reported",
+    "not_by_queue",
+    "not_rated",
 ]
 
 

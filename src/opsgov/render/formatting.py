@@ -13,6 +13,7 @@ STATUS_LABEL = {
     "insufficient_data": "Insufficient data",
     "no_data": "No data",
     "not_reported": "Not reported",
+    "not_by_queue": "Not by queue",
     "not_rated": "-",
 }
 

@@ -225,7 +225,7 @@ def chart(info: KpiInfo, sites: Sequence[ScopeResult], currency: str) -> Chart:
         status = "no_data" if result is None else result.status
         label = f"{site.id} {site.name}"
         text = f"{'no data' if value is None else shown(value)} ({STATUS_LABEL[status]})"
-        if value is None and status in {"no_data", "not_reported"}:
+        if value is None and status in {"no_data", "not_reported", "not_by_queue"}:
             text = STATUS_LABEL[status]
         left = right = zero
         if value is not None and math.isfinite(value):

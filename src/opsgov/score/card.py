@@ -37,7 +37,7 @@ from opsgov.models.workspace import Workspace
 from opsgov.score.coverage import with_coverage
 from opsgov.score.rating import rag, score
 from opsgov.score.targets import Scope, resolve_target
-from opsgov.score.unsplit import ALL_QUEUES, not_split_measures, queueless_sites
+from opsgov.score.unsplit import ALL_QUEUES, by_queue, not_split_measures, queueless_sites
 from opsgov.validate.reporting import Reported, not_reported
 
 
@@ -93,6 +93,8 @@ class _Scorer:
         self.inputs = inputs
         self.framework = inputs.framework
         self.needs = KpiEngine.build(inputs.framework).needs
+        self.not_split: frozenset[str] = frozenset()
+        """Measures no queue holds (files keyed by site): a KPI on them is not by queue."""
         self.previous = {
             (s.level, s.id, s.queue): s for s in (inputs.previous.scopes if inputs.previous else [])
         }
@@ -120,6 +122,8 @@ class _Scorer:
             status = rag(kpi, value, target, sample)
             if value is None and not_reported(self.needs[kpi.id], sites, self.inputs.reported):
                 status = "not_reported"
+            if value is None and by_queue(queue) and self.needs[kpi.id] & self.not_split:
+                status = "not_by_queue"
             points = score(kpi, value, target, status, fw.scoring) if kpi.scored else None
             judged = None
             if kpi.above_site != "sum" and level != "site" and members and value is not None:
@@ -154,8 +158,8 @@ class _Scorer:
             pairs = [
                 (k.weight, by_id[k.id].score)
                 for k in fw.kpis
-                if k.scored and k.category == category.id
-            ]
+                if k.scored and k.category == category.id and by_id[k.id].status != "not_by_queue"
+            ]  # a KPI no queue can have is not missing from a queue, even when missing ones score 0
             cat_score, coverage = _weighted(pairs, zero)
             if category.id in zeroed:
                 cat_score = 0.0
@@ -336,8 +340,10 @@ def build_scorecard(
         where: Scope,
         queue: str | None = None,
         site: Site | None = None,
+        values: ScopeValues | None = None,
     ) -> ScopeResult:
-        values = data.values((level, scope_id, queue), members)
+        if values is None:
+            values = data.values((level, scope_id, queue), members)
         sites = [own[m] for m in members if m in own] if queue is None else []
         result = scorer.scope(level, scope_id, name, values, where, members, queue, site, sites)
         if level == "site" and queue is None:
@@ -367,9 +373,27 @@ def build_scorecard(
     scopes.append(scope("global", "global", settings.name, everyone, Scope()))
     scopes += _ranked(region_scopes) + _ranked(vendor_scopes) + _ranked(site_scopes)
     queues = sorted({q for (_, q) in data.site_queues})
+    queue_members = {q: [s.id for s in site_list if (s.id, q) in data.site_queues] for q in queues}
+    whole_queues = {q: data.values(("global", "global", q), m) for q, m in queue_members.items()}
+    not_split = (
+        not_split_measures(scopes[0].measures, [v.measures for v in whole_queues.values()])
+        if queues
+        else []
+    )
+    scorer.not_split = frozenset(not_split)
     for queue in queues:
-        members = [s.id for s in site_list if (s.id, queue) in data.site_queues]
-        scopes.append(scope("global", "global", settings.name, members, Scope(), queue=queue))
+        members = queue_members[queue]
+        scopes.append(
+            scope(
+                "global",
+                "global",
+                settings.name,
+                members,
+                Scope(),
+                queue,
+                values=whole_queues[queue],
+            )
+        )
         for site in site_list:
             if site.id in members:
                 scopes.append(
@@ -395,8 +419,6 @@ def build_scorecard(
         unsplit += [
             own[s].model_copy(update={"queue": ALL_QUEUES, "rank": None}) for s in queueless
         ]
-    whole_queues = [s for s in scopes if s.level == "global" and s.queue is not None]
-    not_split = not_split_measures(scopes[0], whole_queues) if whole_queues else []
     scopes, partial = with_coverage(scopes, scorer.needs, inputs.reported)
     issues.extend(partial)
     spans = data.lineage()

@@ -10,9 +10,7 @@ view leaves out.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-
-from opsgov.models.results import ScopeResult
+from collections.abc import Collection, Mapping, Sequence
 
 ALL_QUEUES = "(all queues)"
 """The queue of a scope of sites whose figures are not split by queue."""
@@ -26,10 +24,21 @@ def queueless_sites(
     return [s for s in site_ids if s in with_data and s not in split]
 
 
-def not_split_measures(whole: ScopeResult, queues: Sequence[ScopeResult]) -> list[str]:
-    """Measures with a value for the whole operation and none in any of its queues."""
+def not_split_measures(
+    whole: Mapping[str, float | None], queues: Sequence[Mapping[str, float | None]]
+) -> list[str]:
+    """Measures with a value for the whole operation and none in any of its queues.
+
+    A KPI that needs one has no value in any queue's view by construction: its status there
+    is `not_by_queue`, not `no_data`, and it does not count as missing from a queue's score.
+    """
     return [
         measure
-        for measure, value in whole.measures.items()
-        if value is not None and all(q.measures.get(measure) is None for q in queues)
+        for measure, value in whole.items()
+        if value is not None and all(q.get(measure) is None for q in queues)
     ]
+
+
+def by_queue(queue: str | None) -> bool:
+    """Whether a scope is one queue's view (not a whole scope, nor an `(all queues)` one)."""
+    return queue is not None and queue != ALL_QUEUES
