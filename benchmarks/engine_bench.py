@@ -59,7 +59,7 @@ def make_parquet(rows: int) -> Path:
 
     from opsgov.engines.export import PARQUET_OPTIONS
 
-    folder = DATA / f"pq2_{rows}"  # Parquet 2 encodings, as the export writes
+    folder = DATA / f"pq3_{rows}"  # Parquet 2 encodings and sheet_id, as the export writes
     part = folder / "period=2026-10"
     if (part / "_opsgov.json").is_file():
         return folder
@@ -91,7 +91,7 @@ def make_parquet(rows: int) -> Path:
                CAST(27000 AS DOUBLE) AS scheduled_seconds,
                floor(random() * 14400) AS sensitive_exposure_seconds,
                'inbox/2026-10/agent_day_2026-10.xlsx' AS file, 'Agent Day' AS sheet,
-               i + 2 AS "row", 'agent_day' AS profile
+               CAST(0 AS INTEGER) AS sheet_id, i + 2 AS "row", 'agent_day' AS profile
         FROM g) TO '{part / "part-0.parquet"}' ({PARQUET_OPTIONS})"""
     )
     manifest = {
@@ -103,6 +103,7 @@ def make_parquet(rows: int) -> Path:
              "measure": m, "column": chr(ord("E") + i), "header": HEADERS[m]}
             for i, m in enumerate(MEASURES)
         ],
+        "sheets": [["inbox/2026-10/agent_day_2026-10.xlsx", "Agent Day"]],
     }  # fmt: skip
     (part / "_opsgov.json").write_text(json.dumps(manifest), "utf-8")
     return folder

@@ -95,7 +95,7 @@ def test_export_writes_every_harmonised_row_partitioned_by_period(
     assert manifest["findings"]["error"] == 0
     names = [d[0] for d in con.execute(f"SELECT * FROM {rel} LIMIT 0").description]
     assert names[:3] == ["site", "date", "queue"]
-    assert {"file", "sheet", "row", "profile", "items_handled", "cost_total"} <= set(names)
+    assert {"file", "sheet", "sheet_id", "row", "profile", "items_handled"} <= set(names)
     # A site's handled items add up to the ground truth; provenance points at its sheet rows.
     handled = con.execute(
         f"SELECT SUM(items_handled) FROM {rel} WHERE period = '{PERIOD}' AND site = 'DUB1'"
@@ -108,6 +108,61 @@ def test_export_writes_every_harmonised_row_partitioned_by_period(
     ).fetchall()
     assert len(first) == 1 and first[0][0] == f"inbox/{PERIOD}/DUB1_daily_metrics_{PERIOD}.xlsx"
     assert first[0][2] == 2  # the first data row, under the header
+
+
+def test_each_row_names_its_sheet_by_an_index_into_the_manifest(
+    exported: tuple[Path, Path],
+) -> None:
+    _, pq = exported
+    folder = pq / f"period={PERIOD}"
+    sheets = [tuple(s) for s in json.loads((folder / "_opsgov.json").read_text("utf-8"))["sheets"]]
+    rows = (
+        duckdb.connect()
+        .execute(
+            f"SELECT DISTINCT sheet_id, file, sheet FROM '{folder / 'part-0.parquet'}' ORDER BY 1"
+        )
+        .fetchall()
+    )
+    assert len(sheets) == len(set(sheets)) == len(rows)
+    assert [(i, *sheets[i]) for i in range(len(sheets))] == rows
+
+
+def _copy_export(pq: Path, to: Path, period: str, drop: list[str]) -> None:
+    """One exported period copied with some columns left out (and `sheets` if `sheet_id` is)."""
+    folder = to / f"period={period}"
+    folder.mkdir(parents=True)
+    rows = pq / f"period={period}" / "part-0.parquet"
+    leave_out = f"EXCLUDE ({', '.join(drop)})" if drop else ""
+    duckdb.connect().execute(
+        f"COPY (SELECT * {leave_out} FROM '{rows}') TO '{folder / 'part-0.parquet'}' "
+        "(FORMAT parquet)"
+    )
+    manifest = json.loads((pq / f"period={period}" / "_opsgov.json").read_text("utf-8"))
+    if "sheet_id" in drop:
+        del manifest["sheets"]
+    (folder / "_opsgov.json").write_text(json.dumps(manifest), "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("before", "now"),
+    [
+        (["sheet_id"], ["sheet_id"]),  # both months exported before the sheet index existed
+        (["sheet_id", "cost_total"], []),  # an older month without a column the newer one has
+    ],
+    ids=["older-export", "mixed-exports"],
+)
+def test_exports_of_other_layouts_score_the_same(
+    exported: tuple[Path, Path],
+    duck_card: Scorecard,
+    tmp_path: Path,
+    before: list[str],
+    now: list[str],
+) -> None:
+    """Each period is read by its column names: one month's layout never hides another's."""
+    ws, pq = exported
+    _copy_export(pq, tmp_path / "pq", BEFORE, before)
+    _copy_export(pq, tmp_path / "pq", PERIOD, now)
+    assert_same(_score(ws, tmp_path / "out", "--parquet", str(tmp_path / "pq")), duck_card)
 
 
 def test_export_again_replaces_the_period(exported: tuple[Path, Path]) -> None:
@@ -235,3 +290,13 @@ def test_a_warehouse_table_with_a_column_mapping(
     )
     sql = invoke(["sql", "-w", str(copy), "--period", PERIOD, "--dialect", "spark"]).stdout
     assert "`site_code`" in sql and "`handled`" in sql
+
+
+def test_spark_reads_months_of_other_layouts_by_name(
+    spark_session: object, exported: tuple[Path, Path], duck_card: Scorecard, tmp_path: Path
+) -> None:
+    ws, pq = exported
+    _copy_export(pq, tmp_path / "pq", BEFORE, ["sheet_id", "cost_total"])
+    _copy_export(pq, tmp_path / "pq", PERIOD, [])
+    spark = _score(ws, tmp_path / "out", "--engine", "spark", "--parquet", str(tmp_path / "pq"))
+    assert_same(spark, duck_card)

@@ -67,13 +67,25 @@ def kpi_values(engine: KpiEngine, framework: Framework, parts: Sequence[Measures
     the numerator must not dilute the denominator.
     """
     measures = across_sites(framework, parts)
+    everyone = tuple(range(len(parts)))
+    # KPIs over the same sites share one roll-up and one evaluation (most share all sites).
+    done: dict[tuple[int, ...], tuple[Measures, dict[str, float | None]]] = {}
     kpis: dict[str, float | None] = {}
     samples: dict[str, float | None] = {}
     for kpi in framework.kpis:
         needed = engine.needs[kpi.id]
-        complete = [p for p in parts if all(p.get(m) is not None for m in needed)]
-        own = across_sites(framework, complete) if len(complete) < len(parts) else measures
-        kpis[kpi.id] = engine.evaluate(own)[kpi.id] if complete else None
+        complete = tuple(
+            i for i, p in enumerate(parts) if all(p.get(m) is not None for m in needed)
+        )
+        if complete not in done:
+            own = (
+                measures
+                if complete == everyone
+                else across_sites(framework, [parts[i] for i in complete])
+            )
+            done[complete] = own, engine.evaluate(own) if complete else {}
+        own, values = done[complete]
+        kpis[kpi.id] = values[kpi.id] if complete else None
         samples[kpi.id] = own.get(kpi.min_sample.measure) if kpi.min_sample else None
     return ScopeValues(measures, kpis, samples)
 

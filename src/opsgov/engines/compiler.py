@@ -165,11 +165,15 @@ def compile_framework(
     source: SourceTable | None = None,
     *,
     lineage: bool = False,
+    sheet_ids: bool = False,
 ) -> Compiled:
     """The query giving every scope's measures, KPI values and KPI samples for `period`.
 
     `lineage`: the table has `file`, `sheet` and `row`, and the partial sums by sheet that
     lineage is read from are wanted as well (`Compiled.partial`, `Compiled.staged`).
+    `sheet_ids`: it also has `sheet_id` (an export's index of each row's file and sheet), and
+    the partial sums are grouped by it instead of by the two strings (cheaper per row); their
+    `sheet_id` column then stands for the file and sheet.
 
     Result columns: `level`, `id`, `queue`, `has_data` and `has_money` (1 or 0), `m__<measure>`
     for each numeric measure, `k__<kpi>` for each KPI's value, `s__<kpi>` for its sample.
@@ -217,12 +221,12 @@ def compile_framework(
     date = source.column("date")
     present = [m for m in ids if source.has(m)]
     picked = "".join(f", CAST({source.column(m)} AS DOUBLE) AS {_m(m)}" for m in present)
-    provenance = (
-        ", CAST(file AS VARCHAR) AS file, CAST(sheet AS VARCHAR) AS sheet, "
-        'CAST("row" AS BIGINT) AS "row"'
-        if lineage
-        else ""
+    where_from = (
+        "CAST(sheet_id AS INTEGER) AS sheet_id"
+        if sheet_ids
+        else "CAST(file AS VARCHAR) AS file, CAST(sheet AS VARCHAR) AS sheet"
     )
+    provenance = f', {where_from}, CAST("row" AS BIGINT) AS "row"' if lineage else ""
     source_cte = (
         f"source AS (SELECT CAST({source.column('site')} AS VARCHAR) AS site, "
         f"COALESCE(CAST({date} AS DATE), {_NO_DATE}) AS day, "
@@ -241,10 +245,11 @@ def compile_framework(
             f", {f'COUNT({_m(m)})' if m in present else '0'} AS {quote(count_column(m))}"
             for m in ids
         )
+        sheet_key = "sheet_id" if sheet_ids else "file, sheet"
         partial_select = (
-            f'SELECT site, day, queue, file, sheet, COUNT(*) AS n, MIN("row") AS lo, '
+            f'SELECT site, day, queue, {sheet_key}, COUNT(*) AS n, MIN("row") AS lo, '
             f'MAX("row") AS hi{counts}, {scan_agg} FROM source '
-            "GROUP BY site, day, queue, file, sheet"
+            f"GROUP BY site, day, queue, {sheet_key}"
         )
         ctes.append(
             f"daily AS (SELECT site, day, queue, {agg} FROM {PARTIAL} GROUP BY site, day, queue)"

@@ -56,7 +56,16 @@ class DuckEngine:
 
 
 def parquet_relation(folder: Path, period: str | None = None) -> str:
-    """A `read_parquet` over exported periods (all, or one), with `period` from the folders."""
+    """A `read_parquet` over exported periods (all, or one), with `period` from the folders.
+
+    Columns are matched by name across the files (`union_by_name`): months exported with other
+    columns (another measure, a profile's key, an older export without `sheet_id`) each keep
+    theirs, NULL where a file lacks one. Without it DuckDB takes the first file's columns and
+    silently drops the others' extra ones.
+    """
     pattern = folder / (f"period={period}" if period else "period=*") / "*.parquet"
     text = str(pattern).replace("'", "''")
-    return f"read_parquet('{text}', hive_partitioning = true, hive_types = {{'period': VARCHAR}})"
+    return (
+        f"read_parquet('{text}', hive_partitioning = true, hive_types = {{'period': VARCHAR}}, "
+        "union_by_name = true)"
+    )

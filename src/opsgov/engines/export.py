@@ -20,7 +20,7 @@ import duckdb
 from opsgov.atomic import write_text
 from opsgov.engines.compiler import quote
 from opsgov.engines.manifest import MANIFEST_NAME, Manifest, SourceEntry
-from opsgov.engines.rows import harmonised_columns, sources
+from opsgov.engines.rows import harmonised_columns, sheet_list, sources
 from opsgov.errors import OpsgovError
 from opsgov.issues import Severity
 from opsgov.pipeline import Definitions, ValidationRun, excluding_invalid, run_wide
@@ -64,6 +64,7 @@ def export_parquet(defs: Definitions, run: ValidationRun, period: str, folder: P
         issues=[i for i in run.issues if run_wide(i)],
         inputs={name: file_sha256(path) for name, path in sorted(run.paths.items())},
         sources=[SourceEntry(**vars(s)) for s in sources(blocks)],
+        sheets=sheet_list(blocks),
     )
     target = partition(folder, period)
     staging = _staging(folder, f"period={period}")

@@ -39,3 +39,8 @@ class Manifest(BaseModel):
     )
     inputs: dict[str, str] = Field(description="Input file -> SHA-256.")
     sources: list[SourceEntry] = Field(description="Sheet column of each measure of each sheet.")
+    sheets: list[tuple[str, str]] = Field(
+        default_factory=list,
+        description="Each (file, sheet) the rows came from; a row's `sheet_id` is its index "
+        "here. Empty in an export written before the column existed.",
+    )

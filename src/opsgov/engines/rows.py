@@ -4,7 +4,9 @@ One row per harmonised row: `period`, `site`, `date` (days since 1970 here, a DA
 written; NULL for a monthly row),
 `queue`, the profile's further keys (by header, made snake_case: `agent_id`), each category
 measure, each numeric measure (DOUBLE, NULL where the cell was blank), then the provenance:
-`file`, `sheet`, `row` (the sheet row as a spreadsheet shows it) and `profile`.
+`file`, `sheet`, `sheet_id` (the sheet's index in the manifest's `sheets`: an engine groups by
+one small integer rather than two strings), `row` (the sheet row as a spreadsheet shows it)
+and `profile`.
 
 Which sheet column and header each measure was read from is the same for every row of a
 sheet, so it is kept once per sheet in the manifest (`Manifest.sources`), not per row.
@@ -24,7 +26,7 @@ from opsgov.harmonise.table import Block
 from opsgov.issues import column_letter
 from opsgov.models.framework import NUMERIC_KINDS, Framework
 
-PROVENANCE = ("file", "sheet", "row", "profile")
+PROVENANCE = ("file", "sheet", "sheet_id", "row", "profile")
 """The columns that say where a row came from."""
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
@@ -62,6 +64,11 @@ def sources(blocks: Sequence[Block]) -> list[SourceColumn]:
     return out
 
 
+def sheet_list(blocks: Sequence[Block]) -> list[tuple[str, str]]:
+    """Each (file, sheet) of the blocks once, in order: `sheet_id` is an index into it."""
+    return list(dict.fromkeys((b.source.file, b.source.sheet) for b in blocks))
+
+
 def _text(values: Sequence[str | None]) -> npt.NDArray[np.object_]:
     return np.array(list(values), dtype=object)
 
@@ -77,6 +84,7 @@ def harmonised_columns(
         k for k in dict.fromkeys(key_column(k) for b in blocks for k in b.keys) if k not in base
     ]
     n = sum(len(b) for b in blocks)
+    sheet_ids = {ref: i for i, ref in enumerate(sheet_list(blocks))}
     columns: dict[str, list[npt.NDArray[np.generic]]] = {}
 
     def add(name: str, part: npt.NDArray[np.generic]) -> None:
@@ -101,6 +109,7 @@ def harmonised_columns(
             add(measure_id, values if values is not None else np.full(size, np.nan))
         add("file", _text([block.source.file] * size))
         add("sheet", _text([block.source.sheet] * size))
+        add("sheet_id", np.full(size, sheet_ids[block.source.file, block.source.sheet], np.int32))
         add("row", block.rows.astype(np.int64))
         add("profile", _text([block.source.profile] * size))
     if n == 0:
@@ -108,6 +117,7 @@ def harmonised_columns(
         empty: dict[str, npt.NDArray[np.generic]] = {name: _text([]) for name in names}
         empty["date"] = np.array([], dtype=np.float64)
         empty["row"] = np.array([], dtype=np.int64)
+        empty["sheet_id"] = np.array([], dtype=np.int32)
         for measure_id in numeric:
             empty[measure_id] = np.array([], dtype=np.float64)
         return empty

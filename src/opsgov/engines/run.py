@@ -76,30 +76,49 @@ def month_on(
     period: str,
     source: SourceTable,
     sources: Sequence[SourceEntry] = (),
+    sheets: Sequence[tuple[str, str]] = (),
 ) -> TableMonth:
     """Every scope's numbers for the period, computed by `engine` from `source`.
 
     With `sources` (the manifest of an exported period) and a table with `file`, `sheet` and
     `row`, lineage too: the rows are scanned once into partial sums (staged as a temporary
-    table), from which both the scorecard's numbers and the lineage are read.
+    table), from which both the scorecard's numbers and the lineage are read. With `sheets`
+    (the manifest's list of each file and sheet) and a `sheet_id` column, the partial sums are
+    grouped by that index rather than by the two strings.
     """
     available = set(engine.columns(source.relation))
     source = replace(source, available=frozenset(available))
     provenance = {"site", "file", "sheet", "row"}
     lineage = bool(sources) and not source.columns and provenance <= available
-    compiled = compile_framework(framework, sites, period, source, lineage=lineage)
+    by_id = lineage and bool(sheets) and "sheet_id" in available
+    compiled = compile_framework(framework, sites, period, source, lineage=lineage, sheet_ids=by_id)
     if compiled.partial is None or compiled.staged is None:
         return TableMonth(compiled, engine.query(_render(compiled.sql, engine.dialect)))
     engine.stage(PARTIAL, _render(compiled.partial, engine.dialect))
     try:
         rows: Sequence[Row] = engine.query(_render(compiled.staged, engine.dialect))
         counts = ", ".join(f'"{count_column(m)}"' for m in compiled.measures)
-        lines = f"SELECT site, file, sheet, n, lo, hi, {counts} FROM {PARTIAL}"
-        partial = engine.query(_render(lines, engine.dialect))
+        where_from = "sheet_id" if by_id else "file, sheet"
+        lines = f"SELECT site, {where_from}, n, lo, hi, {counts} FROM {PARTIAL}"
+        found = engine.query(_render(lines, engine.dialect))
+        partial = [_named_sheet(row, sheets) for row in found] if by_id else found
     finally:
         engine.unstage(PARTIAL)
     spans = _spans(engine, compiled, source, period, partial, sources)
     return TableMonth(compiled, rows, spans)
+
+
+def _named_sheet(row: Row, sheets: Sequence[tuple[str, str]]) -> Row:
+    """A partial sum's `sheet_id` replaced by the file and sheet it stands for."""
+    named = dict(row)
+    index = named.pop("sheet_id")
+    if not isinstance(index, int) or not 0 <= index < len(sheets):
+        raise OpsgovError(
+            f"the exported rows name sheet {index!r}, which their manifest does not list; "
+            "export the period again"
+        )
+    named["file"], named["sheet"] = sheets[index]
+    return named
 
 
 def _spans(

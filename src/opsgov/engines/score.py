@@ -152,6 +152,7 @@ def _month(
             period,
             source,
             manifest.sources if manifest else (),
+            manifest.sheets if manifest else (),
         )
     except CompileError as exc:
         issue = make_issue(exc.code, exc.message, location=Location(file="opsgov.yaml"))

@@ -68,9 +68,14 @@ class SparkEngine:
         return cls(session(master))
 
     def register_parquet(self, name: str, folder: Path) -> None:
-        """Expose an exported Parquet folder (every period) as a temporary view."""
+        """Expose an exported Parquet folder (every period) as a temporary view.
+
+        `mergeSchema`: months exported with other columns each keep theirs (see
+        `opsgov.engines.duck.parquet_relation`).
+        """
         try:
-            frame = self.spark.read.option("basePath", str(folder)).parquet(str(folder))
+            reader = self.spark.read.option("basePath", str(folder)).option("mergeSchema", "true")
+            frame = reader.parquet(str(folder))
         except Exception as exc:
             raise engine_error("Spark", exc) from exc
         frame.createOrReplaceTempView(name)
