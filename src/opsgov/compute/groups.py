@@ -20,36 +20,52 @@ GroupKey = tuple[str, int, str | None]
 """(site, date ordinal or 0 for monthly rows, queue)."""
 
 
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
 @dataclass
-class Partial:
-    """Sums, counts and extremes of one measure within one group."""
+class Parts:
+    """One measure's partials over every group, as arrays (count 0: no value in that group)."""
 
-    total: float = 0.0
-    count: int = 0
-    high: float = -np.inf
-    low: float = np.inf
+    total: FloatArray
+    count: IntArray
+    high: FloatArray
+    low: FloatArray
 
-    def add(self, other: Partial) -> None:
-        """Merge another partial (the same group from another file)."""
-        self.total += other.total
-        self.count += other.count
-        self.high = max(self.high, other.high)
-        self.low = min(self.low, other.low)
+
+@dataclass
+class _Chunk:
+    """One block's partials of one measure: global group numbers and their figures."""
+
+    groups: IntArray
+    total: FloatArray
+    count: IntArray
+    high: FloatArray
+    low: FloatArray
 
 
 @dataclass
 class Groups:
-    """Partials by group and measure, for a whole month."""
+    """Partials by group and measure, for a whole month.
 
-    data: dict[GroupKey, dict[str, Partial]] = field(default_factory=dict)
+    Groups are numbered in order of first appearance (`keys`); each measure's partials are
+    arrays over them (`parts`). A group's figures from several blocks are added in block
+    order, as one partial would be.
+    """
+
+    keys: list[GroupKey] = field(default_factory=list)
+    _number: dict[GroupKey, int] = field(default_factory=dict)
+    _chunks: dict[str, list[_Chunk]] = field(default_factory=dict)
+    _parts: dict[str, Parts] | None = None
 
     def merge_block(self, block: Block) -> None:
         """Add one block's rows."""
-        n = len(block)
-        if n == 0:
+        if len(block) == 0:
             return
         index, groups = _group_rows(block)
         size = len(groups)
+        numbers = np.fromiter((self._group(k) for k in groups), np.int64, size)
         order = np.argsort(index, kind="stable")
         starts = np.flatnonzero(np.r_[True, index[order][1:] != index[order][:-1]])
         for measure_id, values in block.measures.items():
@@ -60,31 +76,69 @@ class Groups:
             totals = np.bincount(index, weights=clean, minlength=size)
             counts = np.bincount(index, weights=present.astype(np.float64), minlength=size)
             ordered = values[order]  # NaN is skipped by fmax/fmin unless a group has no value
-            highs = np.fmax.reduceat(ordered, starts)
-            lows = np.fmin.reduceat(ordered, starts)
             hit = np.flatnonzero(counts > 0)
-            rows = zip(
-                hit.tolist(),
-                totals[hit].tolist(),
-                counts[hit].astype(np.int64).tolist(),
-                highs[hit].tolist(),
-                lows[hit].tolist(),
-                strict=True,
-            )  # plain Python numbers: no NumPy scalar per group and measure
-            data = self.data
-            for g, total, count, high, low in rows:
-                part = Partial(total, count, high, low)
-                slot = data.get(groups[g])
-                if slot is None:
-                    data[groups[g]] = {measure_id: part}
-                elif measure_id in slot:
-                    slot[measure_id].add(part)
-                else:
-                    slot[measure_id] = part
+            chunk = _Chunk(
+                numbers[hit],
+                totals[hit].astype(np.float64),
+                counts[hit].astype(np.int64),
+                np.fmax.reduceat(ordered, starts)[hit],
+                np.fmin.reduceat(ordered, starts)[hit],
+            )
+            self._chunks.setdefault(measure_id, []).append(chunk)
+        self._parts = None
+
+    def _group(self, key: GroupKey) -> int:
+        number = self._number.get(key)
+        if number is None:
+            number = self._number[key] = len(self.keys)
+            self.keys.append(key)
+        return number
+
+    @property
+    def parts(self) -> dict[str, Parts]:
+        """Each measure's partials over every group (built once, after the last block)."""
+        if self._parts is None:
+            size = len(self.keys)
+            built: dict[str, Parts] = {}
+            for measure_id, chunks in self._chunks.items():
+                groups = np.concatenate([c.groups for c in chunks])
+                high = np.full(size, -np.inf)
+                low = np.full(size, np.inf)
+                np.maximum.at(high, groups, np.concatenate([c.high for c in chunks]))
+                np.minimum.at(low, groups, np.concatenate([c.low for c in chunks]))
+                built[measure_id] = Parts(
+                    np.bincount(
+                        groups, weights=np.concatenate([c.total for c in chunks]), minlength=size
+                    ).astype(np.float64),
+                    np.bincount(
+                        groups, weights=np.concatenate([c.count for c in chunks]), minlength=size
+                    ).astype(np.int64),
+                    high,
+                    low,
+                )
+            self._parts = built
+        return self._parts
 
     def without_days(self, days: set[tuple[str, int]]) -> Groups:
         """A copy without the groups of some (site, date ordinal) days (declared exclusions)."""
-        return Groups({k: v for k, v in self.data.items() if (k[0], k[1]) not in days})
+        keep = np.array([(k[0], k[1]) not in days for k in self.keys], dtype=bool)
+        numbers = np.cumsum(keep) - 1
+        out = Groups(keys=[k for k, kept in zip(self.keys, keep, strict=True) if kept])
+        out._number = {k: i for i, k in enumerate(out.keys)}
+        for measure_id, chunks in self._chunks.items():
+            for c in chunks:
+                mine = keep[c.groups]
+                if mine.any():
+                    out._chunks.setdefault(measure_id, []).append(
+                        _Chunk(
+                            numbers[c.groups[mine]],
+                            c.total[mine],
+                            c.count[mine],
+                            c.high[mine],
+                            c.low[mine],
+                        )
+                    )
+        return out
 
     @classmethod
     def of(cls, blocks: Sequence[Block]) -> Groups:

@@ -8,58 +8,80 @@ reporting currency per site before anything is added across sites.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
-from opsgov.compute.groups import GroupKey, Groups, Partial
+import numpy as np
+
+from opsgov.compute.groups import FloatArray, Groups, IntArray, Parts
 from opsgov.models.framework import NUMERIC_KINDS, Framework
 
 Measures = dict[str, float | None]
 
 
-def over_time(rule: str, by_date: Mapping[int, list[Partial]]) -> float | None:
-    """One site's (or site-queue's) month value from its partials by date."""
-    dated = {d: parts for d, parts in by_date.items() if any(p.count for p in parts)}
-    if not dated:
-        return None
-    if rule == "sum":
-        return sum(p.total for parts in dated.values() for p in parts)
-    if rule == "max":
-        return max(p.high for parts in dated.values() for p in parts)
-    if rule == "min":
-        return min(p.low for parts in dated.values() for p in parts)
-    daily = {d: sum(p.total for p in parts) for d, parts in dated.items()}
-    if rule == "snapshot_end":
-        return daily[max(daily)]
-    return sum(daily.values()) / len(daily)  # snapshot_avg
-
-
 def site_measures(
     groups: Groups, framework: Framework, *, by_queue: bool = False
 ) -> dict[tuple[str, str | None], Measures]:
-    """Measures per site (queue None), or per (site, queue) with `by_queue`."""
+    """Measures per site (queue None), or per (site, queue) with `by_queue`.
+
+    Over the month, by each measure's rule, a column of NumPy at a time: `sum` adds the
+    partials, `max`/`min` take the extreme, `snapshot_end` the last date's total (across the
+    queues of a site), `snapshot_avg` the mean of the daily totals. A scope exists once it has
+    a value of a numeric measure; scopes come in the order their first group appeared.
+    """
     rules = {m.id: m.rollup or "sum" for m in framework.measures if m.kind in NUMERIC_KINDS}
-    collected: dict[tuple[str, str | None], dict[str, dict[int, list[Partial]]]] = {}
-    key: GroupKey
-    for key, parts in groups.data.items():  # plain dicts: this loop meets every group
-        site, date, queue = key
-        scope = (site, queue if by_queue else None)
-        per_scope = collected.get(scope)
-        for measure_id, part in parts.items():
-            if measure_id not in rules:
-                continue
-            if per_scope is None:  # a scope exists once it has a numeric measure
-                per_scope = collected[scope] = {}
-            by_date = per_scope.get(measure_id)
-            if by_date is None:
-                per_scope[measure_id] = {date: [part]}
-            elif date in by_date:
-                by_date[date].append(part)
-            else:
-                by_date[date] = [part]
-    out: dict[tuple[str, str | None], Measures] = {}
-    for scope, measures in collected.items():
-        out[scope] = {m: over_time(rules[m], measures[m]) if m in measures else None for m in rules}
-    return out
+    parts = {m: p for m, p in groups.parts.items() if m in rules}
+    size = len(groups.keys)
+    if not size or not parts:
+        return {}
+    numbers: dict[tuple[str, str | None], int] = {}
+    scope_of = np.fromiter(
+        (
+            numbers.setdefault((site, queue if by_queue else None), len(numbers))
+            for site, _, queue in groups.keys
+        ),
+        np.int64,
+        size,
+    )
+    dates = np.fromiter((date for _, date, _ in groups.keys), np.int64, size)
+    held = np.zeros(size, dtype=bool)
+    for p in parts.values():
+        held |= p.count > 0
+    scopes = list(numbers)
+    first = np.full(len(scopes), size, dtype=np.int64)
+    np.minimum.at(first, scope_of[held], np.flatnonzero(held))
+    kept = [i for i in np.argsort(first, kind="stable").tolist() if first[i] < size]
+    values = {m: _over_time(rules[m], p, scope_of, dates, len(scopes)) for m, p in parts.items()}
+    return {scopes[i]: {m: values[m][i] if m in values else None for m in rules} for i in kept}
+
+
+def _over_time(
+    rule: str, parts: Parts, scope_of: IntArray, dates: IntArray, count: int
+) -> list[float | None]:
+    """One measure's month value for every scope (None where a scope has no value of it)."""
+    hit = parts.count > 0
+    scope = scope_of[hit]
+    has = np.bincount(scope, minlength=count) > 0
+    out: FloatArray
+    if rule == "max":
+        out = np.full(count, -np.inf)
+        np.maximum.at(out, scope, parts.high[hit])
+    elif rule == "min":
+        out = np.full(count, np.inf)
+        np.minimum.at(out, scope, parts.low[hit])
+    elif rule == "sum":
+        out = np.bincount(scope, weights=parts.total[hit], minlength=count).astype(np.float64)
+    else:  # snapshot_end, snapshot_avg: each (scope, date)'s total across its queues first
+        days, day = np.unique(dates[hit], return_inverse=True)
+        pair = scope * len(days) + day.reshape(-1)
+        cells = count * len(days)
+        daily = np.bincount(pair, weights=parts.total[hit], minlength=cells).reshape(count, -1)
+        dated = np.bincount(pair, minlength=cells).reshape(count, -1) > 0
+        if rule == "snapshot_end":
+            last = len(days) - 1 - np.argmax(dated[:, ::-1], axis=1)
+            out = daily[np.arange(count), last]
+        else:
+            out = daily.sum(axis=1) / np.maximum(dated.sum(axis=1), 1)
+    return [v if h else None for v, h in zip(out.tolist(), has.tolist(), strict=True)]
 
 
 def across_sites(framework: Framework, sites: Iterable[Measures]) -> Measures:
