@@ -148,6 +148,10 @@ EDGES: dict[str, tuple[Sequence[Sequence[object]], bool]] = {
     "error_in_header": ([["Calls", "#N/A"], [1, 2]], False),
     "merged": ([["Calls", "Site"], [1, "DUB1"], [2, "LIS1"]], False),
     "wider_below": ([["Calls"], [1, 2]], False),
+    # Past the rows looked at before parsing, the parse and its checks decide: a wider row
+    # reads the same by columns, a text cell in a number column sends the sheet to rows.
+    "wider_far_below": ([["Calls"], *([n] for n in range(1, 21)), [21, "stray"]], True),
+    "text_far_below": ([["Calls"], *([n] for n in range(1, 21)), ["Total"]], False),
 }  # fmt: skip
 
 
