@@ -60,16 +60,19 @@ def render_xlsx(card: Scorecard, env: Environment) -> bytes:
 
 
 def prepare_xlsx() -> None:
-    """Import the workbook writer on a thread of its own, while the month is being scored.
+    """Import the workbook libraries on a thread of its own, while the month is being scored.
 
     openpyxl takes about 0.2 s to import; an engine's scan or a forked read leaves the
-    interpreter idle meanwhile, so the import costs no wall time there. A failure is left to
-    `render_xlsx`, which imports the same modules (waiting for this import if it is running).
+    interpreter idle meanwhile, so the import costs no wall time there. Only the two libraries
+    are imported here (they import nothing of opsgov, so the two threads' imports cannot wait
+    on each other); a failure is left to `render_xlsx`, which imports them again (waiting for
+    this import if it is still running).
     """
 
     def load() -> None:
         with contextlib.suppress(Exception):
-            import opsgov.render.xlsx  # noqa: F401
+            import openpyxl.styles  # noqa: F401
+            import xlsxwriter  # noqa: F401
 
     threading.Thread(target=load, name="opsgov-prepare-xlsx", daemon=True).start()
 
