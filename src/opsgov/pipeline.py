@@ -538,6 +538,22 @@ def run_wide(issue: Issue) -> bool:
     return issue.code[0] in {"K", "S"}
 
 
+def with_playbooks(
+    defs: Definitions, card: Scorecard, prior: Scorecard | None, playbook_dir: Path | None
+) -> Scorecard:
+    """The card with the playbooks its month fires (the workspace's library, as linted)."""
+    fired = workspace_triggers(
+        defs.root,
+        defs.settings,
+        defs.registry,
+        card,
+        prior,
+        playbook_dir=playbook_dir,
+        library=defs.playbooks,
+    )
+    return card.model_copy(update={"playbooks": fired})
+
+
 def refuse_errors(period: str, issues: Sequence[Issue], allow_invalid: bool) -> None:
     """Refuse (ScoreRefusedError) a period with errors, unless `allow_invalid`."""
     errors = [i for i in issues if i.severity == Severity.ERROR]
@@ -580,14 +596,5 @@ def score(
         prior, _ = _card(defs, prior_run, before, report_date, None)
     card, issues = _card(defs, run, period, report_date, prior)
     refuse_errors(period, issues, allow_invalid)
-    fired = workspace_triggers(
-        defs.root,
-        defs.settings,
-        defs.registry,
-        card,
-        prior,
-        playbook_dir=playbook_dir,
-        library=defs.playbooks,
-    )
-    card = card.model_copy(update={"playbooks": fired})
+    card = with_playbooks(defs, card, prior, playbook_dir)
     return ScoreRun(card=card, validation=run, issues=issues)

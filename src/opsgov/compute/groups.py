@@ -33,16 +33,13 @@ class Parts:
     high: FloatArray
     low: FloatArray
 
+    def take(self, picked: npt.NDArray[np.bool_] | IntArray) -> Parts:
+        """The partials of some groups (a mask or indices)."""
+        return Parts(self.total[picked], self.count[picked], self.high[picked], self.low[picked])
 
-@dataclass
-class _Chunk:
-    """One block's partials of one measure: global group numbers and their figures."""
 
-    groups: IntArray
-    total: FloatArray
-    count: IntArray
-    high: FloatArray
-    low: FloatArray
+_Chunk = tuple[IntArray, Parts]
+"""One block's partials of one measure, and the (month-wide) numbers of their groups."""
 
 
 @dataclass
@@ -77,14 +74,13 @@ class Groups:
             counts = np.bincount(index, weights=present.astype(np.float64), minlength=size)
             ordered = values[order]  # NaN is skipped by fmax/fmin unless a group has no value
             hit = np.flatnonzero(counts > 0)
-            chunk = _Chunk(
-                numbers[hit],
-                totals[hit].astype(np.float64),
-                counts[hit].astype(np.int64),
-                np.fmax.reduceat(ordered, starts)[hit],
-                np.fmin.reduceat(ordered, starts)[hit],
+            found = Parts(
+                totals.astype(np.float64),
+                counts.astype(np.int64),
+                np.fmax.reduceat(ordered, starts),
+                np.fmin.reduceat(ordered, starts),
             )
-            self._chunks.setdefault(measure_id, []).append(chunk)
+            self._chunks.setdefault(measure_id, []).append((numbers[hit], found.take(hit)))
         self._parts = None
 
     def _group(self, key: GroupKey) -> int:
@@ -101,18 +97,16 @@ class Groups:
             size = len(self.keys)
             built: dict[str, Parts] = {}
             for measure_id, chunks in self._chunks.items():
-                groups = np.concatenate([c.groups for c in chunks])
+                groups = np.concatenate([g for g, _ in chunks])
+                total = np.concatenate([p.total for _, p in chunks])
+                count = np.concatenate([p.count for _, p in chunks])
                 high = np.full(size, -np.inf)
                 low = np.full(size, np.inf)
-                np.maximum.at(high, groups, np.concatenate([c.high for c in chunks]))
-                np.minimum.at(low, groups, np.concatenate([c.low for c in chunks]))
+                np.maximum.at(high, groups, np.concatenate([p.high for _, p in chunks]))
+                np.minimum.at(low, groups, np.concatenate([p.low for _, p in chunks]))
                 built[measure_id] = Parts(
-                    np.bincount(
-                        groups, weights=np.concatenate([c.total for c in chunks]), minlength=size
-                    ).astype(np.float64),
-                    np.bincount(
-                        groups, weights=np.concatenate([c.count for c in chunks]), minlength=size
-                    ).astype(np.int64),
+                    np.bincount(groups, weights=total, minlength=size).astype(np.float64),
+                    np.bincount(groups, weights=count, minlength=size).astype(np.int64),
                     high,
                     low,
                 )
@@ -126,18 +120,11 @@ class Groups:
         out = Groups(keys=[k for k, kept in zip(self.keys, keep, strict=True) if kept])
         out._number = {k: i for i, k in enumerate(out.keys)}
         for measure_id, chunks in self._chunks.items():
-            for c in chunks:
-                mine = keep[c.groups]
+            for groups, found in chunks:
+                mine = keep[groups]
                 if mine.any():
-                    out._chunks.setdefault(measure_id, []).append(
-                        _Chunk(
-                            numbers[c.groups[mine]],
-                            c.total[mine],
-                            c.count[mine],
-                            c.high[mine],
-                            c.low[mine],
-                        )
-                    )
+                    kept = (numbers[groups[mine]], found.take(mine))
+                    out._chunks.setdefault(measure_id, []).append(kept)
         return out
 
     @classmethod

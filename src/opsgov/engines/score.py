@@ -40,9 +40,9 @@ from opsgov.pipeline import (
     live_in,
     previous_period,
     refuse_errors,
+    with_playbooks,
     workspace_fx,
 )
-from opsgov.playbooks.triggers import workspace_triggers
 from opsgov.score.card import ScoreInputs, build_scorecard
 from opsgov.validate.reporting import reported
 
@@ -240,16 +240,7 @@ def score_table(
         month, manifest, fx_issues, fx = _month(sql, relation, defs, where, period)
         card, issues = _card(defs, month, manifest, fx, period, report_date, prior, fx_issues)
     refuse_errors(period, issues, allow_invalid)
-    fired = workspace_triggers(
-        defs.root,
-        defs.settings,
-        defs.registry,
-        card,
-        prior,
-        playbook_dir=playbook_dir,
-        library=defs.playbooks,
-    )
-    card = card.model_copy(update={"playbooks": fired})
+    card = with_playbooks(defs, card, prior, playbook_dir)
     return ScoreRun(card=card, validation=ValidationRun(period=period), issues=issues)
 
 
