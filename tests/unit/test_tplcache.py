@@ -34,6 +34,13 @@ def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
+def _hello(folder: Path) -> Path:
+    """A user template in `folder`: `t.md.j2`, greeting `who`."""
+    template = folder / "t.md.j2"
+    template.write_text("Hello {{ who }}\n", "utf-8")
+    return template
+
+
 def _render(folder: Path, name: str = "t.md.j2") -> str:
     return environment([folder]).get_template(name).render(who="Lisbon")
 
@@ -41,7 +48,7 @@ def _render(folder: Path, name: str = "t.md.j2") -> str:
 def test_a_template_is_compiled_once_then_read_from_the_cache(
     cache: Path, tmp_path: Path, compiled: list[str]
 ) -> None:
-    (tmp_path / "t.md.j2").write_text("Hello {{ who }}\n", "utf-8")
+    _hello(tmp_path)
     assert _render(tmp_path) == "Hello Lisbon\n"
     assert compiled == ["t.md.j2"]
     assert len(list(cache.glob("*.jinja"))) == 1
@@ -60,8 +67,7 @@ def test_the_built_in_scorecard_is_read_from_the_cache(cache: Path, compiled: li
 def test_an_edited_template_is_compiled_again(
     cache: Path, tmp_path: Path, compiled: list[str]
 ) -> None:
-    template = tmp_path / "t.md.j2"
-    template.write_text("Hello {{ who }}\n", "utf-8")
+    template = _hello(tmp_path)
     _render(tmp_path)
     template.write_text("Goodbye {{ who }}\n", "utf-8")
     assert _render(tmp_path) == "Goodbye Lisbon\n"
@@ -71,7 +77,7 @@ def test_an_edited_template_is_compiled_again(
 def test_a_damaged_entry_is_compiled_again_and_replaced(
     cache: Path, tmp_path: Path, compiled: list[str]
 ) -> None:
-    (tmp_path / "t.md.j2").write_text("Hello {{ who }}\n", "utf-8")
+    _hello(tmp_path)
     _render(tmp_path)
     (entry,) = cache.glob("*.jinja")
     whole = entry.read_bytes()
@@ -85,7 +91,7 @@ def test_a_damaged_entry_is_compiled_again_and_replaced(
 def test_an_entry_others_may_write_is_not_used(
     cache: Path, tmp_path: Path, compiled: list[str]
 ) -> None:
-    (tmp_path / "t.md.j2").write_text("Hello {{ who }}\n", "utf-8")
+    _hello(tmp_path)
     _render(tmp_path)
     (entry,) = cache.glob("*.jinja")
     entry.chmod(0o666)
@@ -96,7 +102,7 @@ def test_an_entry_others_may_write_is_not_used(
 def test_another_opsgov_compiles_its_own(
     cache: Path, tmp_path: Path, compiled: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "t.md.j2").write_text("Hello {{ who }}\n", "utf-8")
+    _hello(tmp_path)
     _render(tmp_path)
     monkeypatch.setattr("opsgov.render.tplcache.code_version", lambda: "another version")
     _render(tmp_path)
@@ -107,7 +113,7 @@ def test_no_cache_writes_nothing(
     cache: Path, tmp_path: Path, compiled: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPSGOV_NO_CACHE", "1")
-    (tmp_path / "t.md.j2").write_text("Hello {{ who }}\n", "utf-8")
+    _hello(tmp_path)
     _render(tmp_path)
     _render(tmp_path)
     assert compiled == ["t.md.j2", "t.md.j2"]
@@ -121,5 +127,5 @@ def test_a_cache_that_cannot_be_written_costs_only_time(
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the cache folder would be", "utf-8")
     monkeypatch.setenv("OPSGOV_CACHE_DIR", str(blocked))
-    (tmp_path / "t.md.j2").write_text("Hello {{ who }}\n", "utf-8")
+    _hello(tmp_path)
     assert _render(tmp_path) == "Hello Lisbon\n"
