@@ -300,3 +300,19 @@ def test_spark_reads_months_of_other_layouts_by_name(
     _copy_export(pq, tmp_path / "pq", PERIOD, [])
     spark = _score(ws, tmp_path / "out", "--engine", "spark", "--parquet", str(tmp_path / "pq"))
     assert_same(spark, duck_card)
+
+
+def test_rows_and_a_manifest_of_different_exports_are_refused_at_the_manifest(
+    exported: tuple[Path, Path], tmp_path: Path
+) -> None:
+    ws, pq = exported
+    _copy_export(pq, tmp_path / "pq", PERIOD, [])
+    manifest = tmp_path / "pq" / f"period={PERIOD}" / "_opsgov.json"
+    body = json.loads(manifest.read_text("utf-8"))
+    body["sheets"] = body["sheets"][:1]  # the rows name more sheets than this manifest lists
+    manifest.write_text(json.dumps(body), "utf-8")
+    args = ["score", "-w", str(ws), "--period", PERIOD, "--no-history", "--out", str(tmp_path)]
+    result = invoke([*args, "--parquet", str(tmp_path / "pq")], code=2)
+    text = " ".join((result.stdout + result.stderr).split())
+    assert f"which their manifest (period={PERIOD}/_opsgov.json) does not list" in text
+    assert "Traceback" not in text

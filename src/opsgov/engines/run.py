@@ -22,7 +22,7 @@ from opsgov.engines.lineage import (
     partial_runs,
     ranges_condition,
 )
-from opsgov.engines.manifest import SourceEntry
+from opsgov.engines.manifest import MANIFEST_NAME, SourceEntry
 from opsgov.engines.month import Row, TableMonth
 from opsgov.errors import OpsgovError
 from opsgov.issues import Location, make_issue
@@ -101,21 +101,22 @@ def month_on(
         where_from = "sheet_id" if by_id else "file, sheet"
         lines = f"SELECT site, {where_from}, n, lo, hi, {counts} FROM {PARTIAL}"
         found = engine.query(_render(lines, engine.dialect))
-        partial = [_named_sheet(row, sheets) for row in found] if by_id else found
+        partial = [_named_sheet(row, sheets, period) for row in found] if by_id else found
     finally:
         engine.unstage(PARTIAL)
     spans = _spans(engine, compiled, source, period, partial, sources)
     return TableMonth(compiled, rows, spans)
 
 
-def _named_sheet(row: Row, sheets: Sequence[tuple[str, str]]) -> Row:
+def _named_sheet(row: Row, sheets: Sequence[tuple[str, str]], period: str) -> Row:
     """A partial sum's `sheet_id` replaced by the file and sheet it stands for."""
     named = dict(row)
     index = named.pop("sheet_id")
     if not isinstance(index, int) or not 0 <= index < len(sheets):
         raise OpsgovError(
-            f"the exported rows name sheet {index!r}, which their manifest does not list; "
-            "export the period again"
+            f"the exported rows of {period} name sheet {index!r}, which their manifest "
+            f"(period={period}/{MANIFEST_NAME}) does not list: the rows and the manifest are from "
+            f"different exports; export {period} again with `opsgov validate --export parquet`"
         )
     named["file"], named["sheet"] = sheets[index]
     return named
